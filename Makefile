@@ -5,16 +5,22 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The course's matrices are small: on one BLAS thread per process they run steadily, while
+# several threads fighting over busy cores can be ten times slower (the tests run two processes).
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
 # JupyterLab refuses to start as root (as in many containers) unless told it is fine
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab test test-unit test-notebooks notebooks bench clean
+.PHONY: help setup lab test test-unit test-notebooks test-browser notebooks bench html clean
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab"
 	@echo "make test       set up (first time) and run the unit tests and every notebook"
 	@echo "make notebooks  re-execute every notebook in place (after you change one)"
 	@echo "make bench      measure how fast the simulation and the live figures are"
+	@echo "make test-browser  open every notebook in headless Chromium and move every slider"
+	@echo "make html       build the static handout site in build/site (works offline)"
 
 setup: $(STAMP)
 
@@ -41,6 +47,12 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -p no:nbval -o addopts="" tests/browser
+
+html: $(STAMP)
+	$(BIN)/python tools/build_site.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

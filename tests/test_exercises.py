@@ -63,3 +63,8 @@ def test_book_weights_mistakes(capsys):
     assert not ex.check_book_weights(lambda layers, rng: [rng.standard_normal((l + 1, m + 1)) / math.sqrt(l)
                                                           for l, m in zip(layers, layers[1:])])
     assert "shape" in capsys.readouterr().out
+
+
+def test_book_weights_stub(capsys):
+    assert not ex.check_book_weights(lambda layers, rng: ...)
+    assert "expected a list of 3 matrices" in capsys.readouterr().out

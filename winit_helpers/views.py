@@ -149,6 +149,8 @@ class DepthPanel(Panel):
                                color=color, fontsize=8, va="bottom" if bound == "max" else "top", clip_on=True)
                 self.limits[dtype, bound] = (line, text)
         self.marker = ax.axvline(0, color=FLOAT_COLORS["float64"], linewidth=1, alpha=0.6)
+        self.marker_text = ax.text(0, 0.5, "", transform=ax.get_xaxis_transform(), rotation=90, fontsize=8,
+                                   color=FLOAT_COLORS["float64"], ha="right", va="center")
         ax.set_xlabel("layer k")
         ax.set_ylabel("std of layer k's output")
         ax.yaxis.set_major_formatter(FuncFormatter(_pow10_label))
@@ -172,7 +174,7 @@ class DepthPanel(Panel):
             self._cache[key] = cached = simulate(depth, width, 1.0, n_samples=n_samples, seed=seed)
         return cached.head(depth)
 
-    def _lines(self, n):
+    def _lines(self, n, rising=True):
         while len(self.lines) < n:
             (line,) = self.ax.plot([], [], color=SIM_COLOR, linewidth=2 if not self.lines else 1,
                                    alpha=1 if not self.lines else 0.55, zorder=2,
@@ -182,7 +184,7 @@ class DepthPanel(Panel):
             line.set_visible(k < n)
         if n > 1:
             self.lines[0].set_label(f"simulation, {n} seeds")
-        self.ax.legend(loc="upper left", fontsize=8, frameon=False)
+        self.ax.legend(loc="upper left" if rising else "upper right", fontsize=8, frameon=False)
 
     def update(self, depth=100, width=100, scale=1.0, *, n_seeds=1, n_samples=500, seed=0):
         depth = check_positive_int("depth", depth)
@@ -190,7 +192,7 @@ class DepthPanel(Panel):
         sims = [self._unit_run(depth, width, seed + k, n_samples).rescale(scale) for k in range(n_seeds)]
         predicted = predicted_log10_std(depth, width, scale)
         layers = sims[0].layers
-        self._lines(n_seeds)
+        self._lines(n_seeds, rising=predicted[-1] >= 0)
         for line, sim in zip(self.lines, sims):
             line.set_data(layers, sim.log10_std)
         self.theory.set_data(layers, predicted)
@@ -206,6 +208,8 @@ class DepthPanel(Panel):
         edge = over64 or under64
         self.marker.set_xdata([edge or 0, edge or 0])
         self.marker.set_visible(edge is not None)
+        self.marker_text.set_x(edge or 0)
+        self.marker_text.set_text(f"float64 {'overflows' if over64 else 'underflows'} at layer {edge} " if edge else "")
         growth = scale * np.sqrt(width)
         self.ax.set_title(f"depth {depth}, width {width}, scale {scale:.3g}: "
                           f"scale x sqrt(width) = {growth:.3g} per layer", fontsize=10)

@@ -126,9 +126,9 @@ def check_book_weights(book_weights, layers=(64, 32, 16, 10), seed=0):
         Ws = book_weights(list(layers), np.random.default_rng(seed))
     except Exception as exc:
         return report(False, f"book_weights raised {type(exc).__name__}: {exc}")
-    if Ws is None or len(Ws) != len(layers) - 1:
-        return report(False, f"expected a list of {len(layers) - 1} matrices, one per pair of layers, got "
-                             f"{None if Ws is None else len(Ws)}")
+    if not isinstance(Ws, (list, tuple)) or len(Ws) != len(layers) - 1:
+        got = f"{len(Ws)} of them" if isinstance(Ws, (list, tuple)) else repr(Ws)
+        return report(False, f"expected a list of {len(layers) - 1} matrices, one per pair of layers; got {got}")
     for i, W in enumerate(Ws):
         W = np.asarray(W)
         last = i == len(layers) - 2
