@@ -1,0 +1,608 @@
+"""Networks that learn: the book's sigmoid network and a deep ReLU network, on the 8x8 digits.
+
+Two networks, written in plain numpy so every line can be read:
+
+* :class:`BookNetwork` is the network of the book (Rosebrock, *Deep Learning for
+  Computer Vision with Python*, Starter Bundle, ch. 10): sigmoid units everywhere,
+  an input column of ones (the "bias trick"), a hidden "+1" unit per hidden layer,
+  the loss ``0.5 * sum((prediction - target) ** 2)``, and weights
+  ``randn(layers[i] + 1, layers[i + 1] + 1) / sqrt(layers[i])``;
+* :class:`DeepReLUNetwork` is a plain deep multilayer perceptron: ``depth`` ReLU
+  layers of ``width`` units, a linear read-out, softmax cross-entropy.
+
+Each object holds several *replicas* (independent networks, one per initialisation
+and seed) whose weights are stacked along a leading axis: ``W[k][r]`` is replica
+``r``'s k-th matrix.  One matrix product then trains them all at once, which is
+what makes "several seeds, never one lucky run" cheap.
+
+:class:`Trainer` runs mini-batch stochastic gradient descent in chunks (so a live
+view can draw between chunks and be stopped); :func:`train` is the one-call form.
+The data are scikit-learn's 8x8 digits, shipped inside the package: no download.
+"""
+import functools
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import check_choice, check_positive_float, check_positive_int
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)), written as 0.5 * (1 + tanh(x / 2)): the same function, it never overflows, and it is fast."""
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+#: the book's layer sizes for the digits: 64 pixels, two hidden layers, 10 classes
+BOOK_LAYERS = (64, 32, 16, 10)
+
+#: the book's initialisation, without the division, and the division by the true fan-in n + 1
+BOOK_INITS = ("book", "none", "fan_in")
+
+#: std of a deep network's weights, as a multiple of 1 / sqrt(fan_in)
+DEEP_GAINS = {"he": math.sqrt(2.0), "lecun": 1.0}
+DEEP_INITS = tuple(DEEP_GAINS) + ("unscaled",)
+
+
+# --------------------------------------------------------------------------- data
+
+@dataclass(frozen=True)
+class Digits:
+    """The 8x8 digits, split into a training and a test set.
+
+    ``X_*`` hold one image per row (64 pixel values), ``y_*`` the labels 0-9,
+    ``Y_*`` the same labels one-hot encoded (one row of ten 0/1 values each).
+    """
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def Y_train(self):
+        return one_hot(self.y_train)
+
+    @property
+    def Y_test(self):
+        return one_hot(self.y_test)
+
+    def standardized(self):
+        """The same split with every pixel shifted and scaled to mean 0, std 1 on the training set.
+
+        A ReLU network wants zero-mean inputs; pixels that are constant in the
+        training set (the corners) stay 0.
+        """
+        mean, std = self.X_train.mean(axis=0), self.X_train.std(axis=0)
+        std = np.where(std > 0, std, 1.0)
+        return Digits((self.X_train - mean) / std, (self.X_test - mean) / std, self.y_train, self.y_test)
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_arrays():
+    from sklearn.datasets import load_digits   # reads a file inside scikit-learn: no network
+    digits = load_digits()
+    return digits.data.astype(float), digits.target.copy()
+
+
+def load_digits_split(seed=0, test_size=0.25):
+    """The book's data: scikit-learn's 1797 8x8 digits, scaled to [0, 1], split 75 % / 25 %.
+
+    As in the book, every pixel is mapped by ``(x - min) / (max - min)`` over the
+    whole data set, then ``train_test_split(..., test_size=0.25)``; ``seed`` fixes
+    the split (the book leaves it random).  Returns a :class:`Digits`.
+    """
+    from sklearn.model_selection import train_test_split
+    if not 0.0 < test_size < 1.0:
+        raise ValueError(f"test_size must be a fraction between 0 and 1, got {test_size}")
+    data, target = _digits_arrays()
+    data = (data - data.min()) / (data.max() - data.min())
+    X_train, X_test, y_train, y_test = train_test_split(data, target, test_size=test_size,
+                                                        random_state=seed)
+    return Digits(X_train, X_test, y_train, y_test)
+
+
+def one_hot(labels, n_classes=10):
+    """Labels 0 .. n_classes-1 as rows of n_classes zeros with a single 1."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.size == 0 or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be a non-empty 1-D array of whole numbers, got shape {labels.shape} "
+                         f"and dtype {labels.dtype}")
+    if labels.min() < 0 or labels.max() >= n_classes:
+        raise ValueError(f"labels must lie in 0 .. {n_classes - 1}, got {labels.min()} .. {labels.max()}")
+    return np.eye(n_classes)[labels]
+
+
+# --------------------------------------------------------------------------- shared plumbing
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    try:
+        from threadpoolctl import ThreadpoolController   # a scikit-learn dependency
+    except ImportError:                # pragma: no cover
+        return None
+    return ThreadpoolController()
+
+
+def single_blas_thread(func):
+    """Decorator: run ``func`` with numpy's BLAS limited to one thread.
+
+    These networks make many small matrix products; on a shared 2-core machine a
+    second BLAS thread made them several times slower, and erratic.
+    """
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        controller = _blas_controller()
+        if controller is None:         # pragma: no cover
+            return func(*args, **kwargs)
+        with controller.limit(limits=1, user_api="blas"):
+            return func(*args, **kwargs)
+    return wrapper
+
+
+def _swap(a):
+    """Transpose the last two axes (``a.T`` for a matrix, per replica for a stack)."""
+    return np.swapaxes(a, -1, -2)
+
+
+def _as_list(name, value):
+    if isinstance(value, (str, numbers.Number)) or value is None:
+        return [value]
+    value = list(value)
+    if not value:
+        raise ValueError(f"{name} must not be empty")
+    return value
+
+
+def _broadcast_runs(**columns):
+    """Zip scalar-or-list arguments into one tuple per replica (a scalar goes with every replica)."""
+    lists = {name: _as_list(name, value) for name, value in columns.items()}
+    n = max(len(v) for v in lists.values())
+    for name, v in lists.items():
+        if len(v) not in (1, n):
+            raise ValueError(f"{name} has {len(v)} values but another argument has {n}; "
+                             f"give one value, or {n} (one per network)")
+    return [tuple(v[r if len(v) > 1 else 0] for v in lists.values()) for r in range(n)]
+
+
+def _check_seed(seed):
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    return int(seed)
+
+
+class _Replicas:
+    """What both networks share: input checks, the update step, accuracy."""
+    n_in: int
+    n_out: int
+
+    @property
+    def n_replicas(self):
+        return self.W[0].shape[0]
+
+    def _check_X(self, X, name="X"):
+        X = np.asarray(X, dtype=float)
+        if X.ndim not in (2, 3) or X.shape[-1] != self.n_in:
+            raise ValueError(
+                f"{name} must have one sample per row and {self.n_in} columns (the size of the input layer), "
+                f"got shape {X.shape}; for one image x of the digits pass x.reshape(1, -1)")
+        if X.ndim == 3 and X.shape[0] != self.n_replicas:
+            raise ValueError(f"a 3-D {name} holds one batch per network: its first axis must be "
+                             f"{self.n_replicas}, got shape {X.shape}")
+        return X
+
+    def _check_Y(self, X, Y):
+        Y = np.asarray(Y, dtype=float)
+        if Y.shape[-1] != self.n_out or Y.shape[:-1] != X.shape[:-1][-Y.ndim + 1:] or Y.ndim not in (2, 3):
+            raise ValueError(
+                f"targets must have one row per sample of X ({X.shape[-2]} rows) and {self.n_out} columns "
+                f"(one-hot labels, see one_hot), got shape {Y.shape} for X of shape {X.shape}")
+        return Y
+
+    def step(self, X, Y, lr, momentum=0.0):
+        """One gradient-descent step on the batch (X, Y); returns each replica's loss *before* the step.
+
+        With ``momentum`` m > 0 the step is the heavy-ball one: ``v = m v - lr g``,
+        ``params += v`` (``v`` is kept on the network between calls).  A replica
+        whose loss or gradients are no longer finite (it diverged) is left
+        unchanged from then on; its loss reads ``nan``.
+        """
+        lr = check_positive_float("lr", lr)
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum must lie in [0, 1), got {momentum}")
+        with np.errstate(all="ignore"):       # a diverging replica is detected here, not warned about
+            loss, grads = self.gradients(X, Y)
+            ok = np.isfinite(loss)            # weights that blow up make the loss inf or nan first
+            if not ok.all():
+                grads = [np.where(ok.reshape((-1,) + (1,) * (g.ndim - 1)), g, 0.0) for g in grads]
+            if momentum and getattr(self, "_velocity", None) is None:
+                self._velocity = [np.zeros_like(g) for g in grads]
+            for k, (params, g) in enumerate(zip(self._params(), grads)):
+                g *= lr                       # the gradient arrays are ours to reuse
+                if momentum:
+                    v = self._velocity[k]
+                    v *= momentum
+                    v -= g
+                    if not ok.all():
+                        v *= ok.reshape((-1,) + (1,) * (g.ndim - 1))
+                    params += v
+                else:
+                    params -= g
+        return np.where(ok, loss, np.nan)
+
+    @single_blas_thread
+    def accuracy(self, X, labels):
+        """Fraction of the samples whose largest output is at the true label, per replica."""
+        X = self._check_X(X)
+        labels = np.asarray(labels)
+        if labels.shape != X.shape[-2:-1]:
+            raise ValueError(f"labels must hold one label per row of X ({X.shape[-2]}), got shape {labels.shape}")
+        with np.errstate(all="ignore"):
+            return (self.predict(X).argmax(axis=-1) == labels).mean(axis=-1)
+
+    @single_blas_thread
+    def gradient_norms(self, X, Y):
+        """Frobenius norm of the loss gradient of every weight matrix, shape (replicas, layers)."""
+        with np.errstate(all="ignore"):
+            _, grads = self.gradients(X, Y)
+            return np.stack([np.sqrt((g ** 2).sum(axis=(-2, -1))) for g in grads], axis=1)
+
+
+# --------------------------------------------------------------------------- the book's network
+
+def book_weights(layers=BOOK_LAYERS, init="book", scale=1.0, seed=0):
+    """The book's weight matrices for one network, drawn from ``np.random.default_rng(seed)``.
+
+    Exactly the book's loop::
+
+        for i in range(len(layers) - 2):
+            w = randn(layers[i] + 1, layers[i + 1] + 1)     # "+1": the bias trick
+            W.append(w / sqrt(layers[i]))
+        w = randn(layers[-2] + 1, layers[-1])
+        W.append(w / sqrt(layers[-2]))
+
+    ``init`` chooses the divisor: ``"book"`` divides by ``sqrt(layers[i])``,
+    ``"fan_in"`` by the true fan-in ``sqrt(layers[i] + 1)``, ``"none"`` not at all.
+    ``scale`` multiplies every matrix (``init="none", scale=0.01``: "small random
+    numbers", std 0.01).  The same seed draws the same ``randn`` numbers for every
+    ``init`` and ``scale``: only their size differs.
+    """
+    layers = _check_layers(layers)
+    check_choice("init", init, list(BOOK_INITS))
+    scale = check_positive_float("scale", scale)
+    rng = np.random.default_rng(_check_seed(seed))
+    divisor = {"book": lambda n: math.sqrt(n), "fan_in": lambda n: math.sqrt(n + 1), "none": lambda n: 1.0}[init]
+    W = []
+    for i in range(len(layers) - 2):
+        w = rng.standard_normal((layers[i] + 1, layers[i + 1] + 1))
+        W.append(w * scale / divisor(layers[i]))
+    w = rng.standard_normal((layers[-2] + 1, layers[-1]))
+    W.append(w * scale / divisor(layers[-2]))
+    return W
+
+
+def _check_layers(layers):
+    if isinstance(layers, (str, numbers.Number)) or len(list(layers)) < 2:
+        raise ValueError(f"layers must list at least two layer sizes (inputs and outputs), "
+                         f"for example [64, 32, 16, 10]; got {layers!r}")
+    return tuple(check_positive_int(f"layers[{i}]", n) for i, n in enumerate(layers))
+
+
+class BookNetwork(_Replicas):
+    """The book's network, one replica per (init, scale, seed); see :func:`book_weights`.
+
+    ``init``, ``scale`` and ``seed`` may each be one value or a list (one per
+    replica): ``BookNetwork(init=["book", "none"], seed=[0, 0])`` builds two
+    networks from the same random numbers, one divided and one not.
+    """
+
+    def __init__(self, layers=BOOK_LAYERS, init="book", scale=1.0, seed=0):
+        self.layers = _check_layers(layers)
+        self.runs = _broadcast_runs(init=init, scale=scale, seed=seed)
+        matrices = [book_weights(self.layers, *run) for run in self.runs]
+        self.W = [np.stack([m[k] for m in matrices]) for k in range(len(self.layers) - 1)]
+        self.n_in, self.n_out = self.layers[0], self.layers[-1]
+
+    def _params(self):
+        return self.W
+
+    def forward(self, X):
+        """Every layer's activations, as the book keeps them: ``A[0]`` is X with a column of ones.
+
+        ``A[k]`` has shape (replicas, samples, units); the hidden layers' last unit
+        is the book's "+1" unit, an ordinary sigmoid of its inputs.
+        """
+        X = self._check_X(X)
+        A = [np.concatenate([X, np.ones(X.shape[:-1] + (1,))], axis=-1)]    # the bias trick
+        for W in self.W:
+            A.append(sigmoid(A[-1] @ W))
+        return A
+
+    def predict(self, X):
+        """The network's ten outputs for every sample, shape (replicas, samples, 10)."""
+        return self.forward(X)[-1]
+
+    @single_blas_thread
+    def loss(self, X, Y):
+        """The book's loss ``0.5 * sum((prediction - target) ** 2)`` over all samples, per replica."""
+        Y = self._check_Y(self._check_X(X), Y)
+        return 0.5 * ((self.predict(X) - Y) ** 2).sum(axis=(-2, -1))
+
+    def gradients(self, X, Y):
+        """The loss of each replica and the gradient of every ``W[k]`` (the book's backward pass, batched).
+
+        Returns ``(loss, grads)``: ``loss`` has shape (replicas,), ``grads[k]`` the shape of ``W[k]``.
+        The gradient is summed over the samples, as the book's loss is.
+        """
+        X = self._check_X(X)
+        Y = self._check_Y(X, Y)
+        A = self.forward(X)
+        error = A[-1] - Y
+        loss = 0.5 * (error ** 2).sum(axis=(-2, -1))
+        D = error * A[-1] * (1 - A[-1])             # sigmoid'(net) = out * (1 - out)
+        grads = [None] * len(self.W)
+        for k in range(len(self.W) - 1, -1, -1):
+            grads[k] = _swap(A[k]) @ D
+            if k:
+                D = (D @ _swap(self.W[k])) * A[k] * (1 - A[k])
+        return loss, grads
+
+
+# --------------------------------------------------------------------------- a deep ReLU network
+
+def deep_std(init, fan_in, scale=1.0):
+    """The weight std of a layer with ``fan_in`` inputs: He sqrt(2/fan_in), LeCun sqrt(1/fan_in), or 1, times ``scale``."""
+    check_choice("init", init, list(DEEP_INITS))
+    if init == "unscaled":
+        return float(scale)
+    return float(scale) * DEEP_GAINS[init] / math.sqrt(fan_in)
+
+
+class DeepReLUNetwork(_Replicas):
+    """``depth`` ReLU layers of ``width`` units, a linear read-out of ``n_out`` classes, softmax cross-entropy.
+
+    Layer k computes ``relu(h @ W[k])``; weights are drawn from
+    ``normal(0, deep_std(init, fan_in, scale))`` with ``fan_in`` the layer's
+    number of inputs.  There are no biases: they would start at 0 and change
+    nothing in the argument, and leaving them out keeps every line short.  ``init`` (``"he"``, ``"lecun"``,
+    ``"unscaled"``), ``scale`` and ``seed`` may each be a list: one replica per entry.
+    """
+
+    def __init__(self, depth=30, width=64, n_in=64, n_out=10, init="he", scale=1.0, seed=0):
+        self.depth = check_positive_int("depth", depth)
+        self.width = check_positive_int("width", width)
+        self.n_in = check_positive_int("n_in", n_in)
+        self.n_out = check_positive_int("n_out", n_out, minimum=2)
+        self.runs = _broadcast_runs(init=init, scale=scale, seed=seed)
+        sizes = [self.n_in] + [self.width] * self.depth + [self.n_out]
+        matrices = []
+        for init_r, scale_r, seed_r in self.runs:
+            check_positive_float("scale", scale_r)
+            rng = np.random.default_rng(_check_seed(seed_r))
+            matrices.append([rng.normal(0.0, deep_std(init_r, n, scale_r), size=(n, m))
+                             for n, m in zip(sizes[:-1], sizes[1:])])
+        self.W = [np.stack([m[k] for m in matrices]) for k in range(len(sizes) - 1)]
+
+    def _params(self):
+        return self.W
+
+    def forward(self, X):
+        """Every layer's output: ``H[0]`` is X, ``H[k]`` the k-th ReLU layer, ``H[-1]`` the logits."""
+        X = self._check_X(X)
+        H = [X]
+        for k, W in enumerate(self.W):
+            z = H[-1] @ W
+            H.append(z if k == self.depth else np.maximum(z, 0.0))
+        return H
+
+    def predict(self, X):
+        """Class probabilities (softmax of the logits), shape (replicas, samples, n_out)."""
+        logits = self.forward(X)[-1]
+        e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def _loss_from_logits(self, logits, Y):
+        shifted = logits - logits.max(axis=-1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        return -(Y * log_p).sum(axis=-1).mean(axis=-1), np.exp(log_p)
+
+    @single_blas_thread
+    def loss(self, X, Y):
+        """Mean cross-entropy over the samples, per replica (``log(10) = 2.30`` is a uniform guess)."""
+        X = self._check_X(X)
+        Y = self._check_Y(X, Y)
+        return self._loss_from_logits(self.forward(X)[-1], Y)[0]
+
+    def gradients(self, X, Y):
+        """``(loss, grads)``: ``loss`` per replica, ``grads[k]`` the gradient of ``W[k]``."""
+        X = self._check_X(X)
+        Y = self._check_Y(X, Y)
+        H = self.forward(X)
+        loss, p = self._loss_from_logits(H[-1], Y)
+        D = (p - Y) / X.shape[-2]                   # d(mean cross-entropy) / d(logits)
+        grads = [None] * len(self.W)
+        for k in range(len(self.W) - 1, -1, -1):
+            grads[k] = _swap(H[k]) @ D
+            if k:
+                D = (D @ _swap(self.W[k])) * (H[k] > 0)        # relu'(z) = 1 where the unit is on
+        return loss, grads
+
+
+# --------------------------------------------------------------------------- training
+
+@dataclass
+class History:
+    """What a :class:`Trainer` recorded: ``loss[r, j]`` is replica r's loss after ``steps[j]`` steps."""
+    steps: np.ndarray
+    loss: np.ndarray
+    epochs: np.ndarray
+
+
+class Trainer:
+    """Mini-batch SGD for a network's replicas, run in chunks: ``run(steps)`` may be called again and again.
+
+    Every replica sees the training set in its own random order (seeded by its
+    own seed), reshuffled every epoch.  Every ``record_every`` steps the loss is
+    recorded: on the whole training set if ``full_loss`` (the book prints that),
+    else the mean of the batch losses since the last record (cheaper).
+    """
+
+    def __init__(self, net, X, Y, *, batch_size=32, lr=0.1, momentum=0.0, record_every=None, full_loss=False):
+        self.net = net
+        self.X = net._check_X(X)
+        if self.X.ndim != 2:
+            raise ValueError(f"training data X must be 2-D (samples x {net.n_in}), got shape {self.X.shape}")
+        self.Y = net._check_Y(self.X, Y)
+        self.batch_size = check_positive_int("batch_size", batch_size)
+        self.lr = check_positive_float("lr", lr)
+        self.momentum = float(momentum)
+        n = len(self.X)
+        self.steps_per_epoch = -(-n // self.batch_size)
+        self.record_every = check_positive_int("record_every", record_every or self.steps_per_epoch)
+        self.full_loss = full_loss
+        self._rngs = [np.random.default_rng([seed, 1]) for _, _, seed in net.runs]
+        self._order = None
+        self.step_count = 0
+        self._pending = []
+        self._steps, self._loss = [0], [self._current_loss()]      # step 0: always on the whole set
+
+    def _current_loss(self):
+        with np.errstate(all="ignore"):
+            return self.net.loss(self.X, self.Y)
+
+    def _batch(self):
+        k = self.step_count % self.steps_per_epoch
+        if k == 0:
+            self._order = np.stack([rng.permutation(len(self.X)) for rng in self._rngs])
+        idx = self._order[:, k * self.batch_size:(k + 1) * self.batch_size]
+        return self.X[idx], self.Y[idx]
+
+    @single_blas_thread
+    def run(self, steps):
+        """Take ``steps`` more steps; returns the :class:`History` so far."""
+        steps = check_positive_int("steps", steps)
+        for _ in range(steps):
+            X, Y = self._batch()
+            batch_loss = self.net.step(X, Y, self.lr, self.momentum)
+            self.step_count += 1
+            self._pending.append(batch_loss)
+            if self.step_count % self.record_every == 0:
+                self._steps.append(self.step_count)
+                with np.errstate(all="ignore"):
+                    loss = self._current_loss() if self.full_loss else np.mean(self._pending, axis=0)
+                diverged = ~np.isfinite(np.stack(self._pending)).all(axis=0)
+                self._loss.append(np.where(diverged, np.nan, loss))
+                self._pending = []
+        return self.history
+
+    @property
+    def history(self):
+        steps = np.array(self._steps)
+        return History(steps, np.stack(self._loss, axis=1), steps / self.steps_per_epoch)
+
+
+@dataclass
+class TrainingResult:
+    """One call of :func:`train`: the network after training, its history and the numbers to compare.
+
+    ``grad_norms[r, k]``: norm of the loss gradient of replica r's k-th weight
+    matrix at step 0, on the whole training set; ``accuracy[r]``: test accuracy at the end.
+    """
+    net: object
+    history: History
+    grad_norms: np.ndarray
+    accuracy: np.ndarray
+    train_accuracy: np.ndarray
+    seconds: float
+
+    @property
+    def final_loss(self):
+        return self.history.loss[:, -1]
+
+
+@single_blas_thread
+def train(net, data, *, steps=None, epochs=None, batch_size=32, lr=0.1, momentum=0.0, record_every=None,
+          full_loss=False):
+    """Train ``net``'s replicas on ``data`` (a :class:`Digits`) for ``steps`` steps or ``epochs`` epochs.
+
+    Returns a :class:`TrainingResult`.  Give exactly one of ``steps`` and ``epochs``.
+    """
+    import time
+    if (steps is None) == (epochs is None):
+        raise ValueError("give exactly one of steps=... and epochs=...")
+    start = time.perf_counter()
+    grad_norms = net.gradient_norms(data.X_train, data.Y_train)
+    trainer = Trainer(net, data.X_train, data.Y_train, batch_size=batch_size, lr=lr, momentum=momentum,
+                      record_every=record_every, full_loss=full_loss)
+    if epochs is not None:
+        steps = check_positive_int("epochs", epochs) * trainer.steps_per_epoch
+    history = trainer.run(steps)
+    return TrainingResult(net, history, grad_norms, net.accuracy(data.X_test, data.y_test),
+                          net.accuracy(data.X_train, data.y_train), time.perf_counter() - start)
+
+
+# --------------------------------------------------------------------------- which (depth, scale) train
+
+#: a run "trained" if its final training loss fell below this: clearly under log(10) = 2.30, the loss of a
+#: uniform guess over 10 classes, where a network that does not learn stays (2.30 +- 0.01 in every stalled run seen)
+TRAINED_LOSS = 2.15
+#: a final loss above this (or nan) means the run blew up
+DIVERGED_LOSS = 1e3
+
+
+@dataclass
+class Grid:
+    """Final training loss of deep ReLU networks over depths x gains x seeds (``nan``: it overflowed).
+
+    ``gain`` is the weight std times sqrt(fan_in): 1 is LeCun's 1/sqrt(fan_in)
+    (the book's rule), sqrt(2) is He's.  ``trained`` marks final loss < :data:`TRAINED_LOSS`.
+    """
+    depths: tuple
+    gains: tuple
+    seeds: tuple
+    width: int
+    steps: int
+    final_loss: np.ndarray      # (depths, gains, seeds)
+    seconds: float
+
+    @property
+    def trained(self):
+        with np.errstate(invalid="ignore"):
+            return np.nan_to_num(self.final_loss, nan=np.inf) < TRAINED_LOSS
+
+    @property
+    def diverged(self):
+        """Runs whose loss overflowed (nan) or blew up past :data:`DIVERGED_LOSS`."""
+        with np.errstate(invalid="ignore"):
+            return ~(np.nan_to_num(self.final_loss, nan=np.inf) < DIVERGED_LOSS)
+
+    @property
+    def fraction_trained(self):
+        """Fraction of the seeds that trained, shape (depths, gains)."""
+        return self.trained.mean(axis=-1)
+
+    def cell(self, depth, gain):
+        """Index (i, j) of a depth and a gain of the grid (the gain matched to 1e-9)."""
+        i = self.depths.index(depth)
+        j = int(np.flatnonzero(np.isclose(self.gains, gain, rtol=1e-9))[0])
+        return i, j
+
+
+def trainability_grid(data, depths=(2, 10, 30), gains=(2 ** -0.5, 1.0, 2 ** 0.5, 2.0, 2 ** 1.5), seeds=(0, 1, 2),
+                      *, width=32, steps=300, batch_size=32, lr=0.005, momentum=0.9):
+    """Train a :class:`DeepReLUNetwork` for every depth x gain x seed for ``steps`` steps; return a :class:`Grid`.
+
+    All gains and seeds of one depth train side by side as replicas of one network.
+    """
+    import time
+    start = time.perf_counter()
+    depths = tuple(check_positive_int("depth", d) for d in depths)
+    gains = tuple(check_positive_float("gain", g) for g in gains)
+    seeds = tuple(_check_seed(s) for s in seeds)
+    final = np.empty((len(depths), len(gains), len(seeds)))
+    for i, depth in enumerate(depths):
+        net = DeepReLUNetwork(depth=depth, width=width, n_in=data.X_train.shape[1], init="lecun",
+                              scale=[g for g in gains for _ in seeds], seed=[s for _ in gains for s in seeds])
+        history = train(net, data, steps=steps, batch_size=batch_size, lr=lr, momentum=momentum,
+                        record_every=min(20, steps)).history
+        final[i] = history.loss[:, -1].reshape(len(gains), len(seeds))
+    return Grid(depths, gains, seeds, width, steps, final, time.perf_counter() - start)
