@@ -1,0 +1,387 @@
+"""Mean-field theory of deep tanh networks: the variance map, its fixed point, order and chaos.
+
+A layer computes ``h_next = W @ phi(h) + b`` with ``W[i, j] ~ normal(0, sigma_w / sqrt(fan_in))``
+and ``b[i] ~ normal(0, sigma_b)``.  For a wide layer the pre-activations are Gaussian,
+and their variance ``q`` obeys a one-line map (Poole et al. 2016)::
+
+    q_next = sigma_w**2 * E[phi(sqrt(q) * z)**2] + sigma_b**2,     z ~ normal(0, 1)
+
+Its fixed point ``q*`` is the variance deep layers settle at; the slope
+``chi_1 = sigma_w**2 * E[phi'(sqrt(q*) z)**2]`` says whether two nearby inputs
+move together (``chi_1 < 1``: order) or apart (``chi_1 > 1``: chaos).  ``chi_1 = 1``
+is the edge of chaos (Schoenholz et al. 2017).
+
+The expectations are one- and two-dimensional Gaussian integrals, computed here by
+the trapezoid rule on a grid fine enough for ``tanh``'s nearest complex poles; over
+``q`` in [1e-6, 200] it agrees with adaptive quadrature to better than 1e-8
+(``tests/test_meanfield.py``).
+"""
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ._checks import check_choice, check_positive_float, check_positive_int
+
+A_LECUN, B_LECUN = 1.7159, 2.0 / 3.0   # LeCun et al. 1998: f(x) = 1.7159 tanh(2x/3)
+
+
+def _tanh_family(a, b):
+    """f(x) = a tanh(b x) with its first and second derivatives."""
+    def f(x):
+        return a * np.tanh(b * x)
+
+    def df(x):
+        return a * b / np.cosh(b * x) ** 2
+
+    def d2f(x):
+        t = np.tanh(b * x)
+        return -2.0 * a * b * b * t * (1.0 - t * t)
+    return f, df, d2f
+
+
+#: the activations the mean-field functions know: name -> (f, f', f'', sup |f|)
+PHI = {
+    "tanh": (*_tanh_family(1.0, 1.0), 1.0),
+    "lecun_tanh": (*_tanh_family(A_LECUN, B_LECUN), A_LECUN),
+}
+
+_ZMAX = 8.5   # exp(-8.5**2 / 2) ~ 2e-16: the Gaussian weight beyond is below double precision
+
+
+def _phi(activation):
+    return PHI[check_choice("activation", activation, list(PHI))]
+
+
+def _check_nonnegative(name, value):
+    """An array of finite numbers >= 0 (sigma_b = 0 and q = 0 are allowed)."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number >= 0 or an array of them, got {value!r}") from None
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
+    return arr
+
+
+def _check_sigmas(sigma_w, sigma_b):
+    sw = _check_nonnegative("sigma_w", sigma_w)
+    if np.any(sw <= 0):
+        raise ValueError(f"sigma_w must be > 0 (it is the weights' std times sqrt(fan_in)), got {sigma_w!r}")
+    return sw, _check_nonnegative("sigma_b", sigma_b)
+
+
+def gaussian_nodes(q_max, accuracy=30.0):
+    """Nodes ``z`` and weights ``w`` with ``sum(w * f(sqrt(q) z)) ~= E[f(sqrt(q) z)]`` for every q <= q_max.
+
+    The trapezoid rule on [-8.5, 8.5] with step ``pi**2 / (accuracy * sqrt(q_max))``:
+    for tanh-like integrands its error falls like exp(-accuracy).
+    """
+    q_max = float(_check_nonnegative("q_max", q_max).max(initial=0.0))
+    accuracy = check_positive_float("accuracy", accuracy)
+    return _nodes(_node_count(q_max, accuracy))
+
+
+def _node_count(q_max, accuracy):
+    """n such that the step 8.5 / n is at most pi**2 / (accuracy * sqrt(q_max))."""
+    return int(np.ceil(_ZMAX * accuracy * max(1.0, np.sqrt(q_max)) / np.pi ** 2))
+
+
+@lru_cache(maxsize=128)
+def _nodes(n):
+    """2n + 1 trapezoid nodes on [-8.5, 8.5] with their normal-density weights (read-only arrays)."""
+    h = _ZMAX / n
+    z = np.arange(-n, n + 1) * h
+    w = h * np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
+    z.flags.writeable = w.flags.writeable = False
+    return z, w
+
+
+def gaussian_expectation(f, q, accuracy=30.0):
+    """``E[f(sqrt(q) z)]`` for ``z ~ normal(0, 1)``, for each entry of ``q`` (an array of variances >= 0)."""
+    q = _check_nonnegative("q", q)
+    z, w = gaussian_nodes(q, accuracy)
+    return f(np.sqrt(q)[..., None] * z) @ w
+
+
+def variance_map(q, sigma_w, sigma_b, activation="tanh"):
+    """One layer of the variance map: ``sigma_w**2 E[phi(sqrt(q) z)**2] + sigma_b**2`` (broadcasts)."""
+    f = _phi(activation)[0]
+    sw, sb = _check_sigmas(sigma_w, sigma_b)
+    q = np.broadcast_to(_check_nonnegative("q", q), np.broadcast(q, sw, sb).shape)
+    return sw ** 2 * gaussian_expectation(lambda u: f(u) ** 2, q) + sb ** 2
+
+
+def fixed_point(sigma_w, sigma_b, activation="tanh", tol=1e-13, max_steps=400):
+    """The stable fixed point ``q*`` of :func:`variance_map` (broadcasts over sigma_w and sigma_b).
+
+    Newton's method on ``g(q) = map(q) - q`` from the right end ``sigma_w**2 sup(phi**2) + sigma_b**2``,
+    where ``g <= 0``; ``g`` is concave, so the steps move monotonically down to the largest root
+    (for sigma_b = 0 and sigma_w <= 1/phi'(0) that root is ``q* = 0``).
+    """
+    f, df, d2f, sup = _phi(activation)
+    sw, sb = _check_sigmas(sigma_w, sigma_b)
+    sw, sb = (np.array(a, dtype=float) for a in np.broadcast_arrays(sw, sb))
+    shape = sw.shape
+    sw, sb = sw.ravel(), sb.ravel()
+    q = sw ** 2 * sup ** 2 + sb ** 2
+    bucket = np.ceil(np.log2(np.maximum(q, 1.0)))    # small q needs far fewer nodes than large q
+    for b in np.unique(bucket):
+        idx = np.flatnonzero(bucket == b)
+        z, w = gaussian_nodes(2.0 ** b)
+        for _ in range(max_steps):
+            qa, swa, sba = q[idx], sw[idx], sb[idx]
+            u = np.sqrt(qa)[:, None] * z
+            fu = f(u)
+            g = swa ** 2 * (fu ** 2 @ w) + sba ** 2 - qa
+            dg = swa ** 2 * ((df(u) ** 2 + fu * d2f(u)) @ w) - 1.0    # d/dq E[f^2] = E[f'^2 + f f'']
+            new = np.clip(qa - g / np.minimum(dg, -1e-300), 0.0, qa)   # dg < 0 right of the root
+            q[idx] = new
+            idx = idx[np.abs(new - qa) > tol * (1.0 + new)]
+            if idx.size == 0:
+                break
+    return q.reshape(shape) if shape else float(q[0])
+
+
+def chi1(sigma_w, sigma_b, activation="tanh", q=None):
+    """``chi_1 = sigma_w**2 E[phi'(sqrt(q) z)**2]`` at ``q = q*`` (or the ``q`` you pass): > 1 chaos, < 1 order."""
+    df = _phi(activation)[1]
+    sw, sb = _check_sigmas(sigma_w, sigma_b)
+    q = fixed_point(sw, sb, activation) if q is None else _check_nonnegative("q", q)
+    out = sw ** 2 * gaussian_expectation(lambda u: df(u) ** 2, q)
+    return out if np.ndim(out) else float(out)
+
+
+def critical_line(q_star, activation="tanh"):
+    """The edge of chaos, parametrised by the fixed point: ``(sigma_w, sigma_b)`` with ``chi_1 = 1`` and ``q* = q_star``.
+
+    At ``q*`` the two conditions read ``sigma_w**2 = 1 / E[phi'^2]`` and
+    ``sigma_b**2 = q* - sigma_w**2 E[phi^2]``: no root finding needed.  ``q_star -> 0``
+    gives ``sigma_w = 1/phi'(0)``, ``sigma_b = 0``.
+    """
+    f, df, _, _ = _phi(activation)
+    q = _check_nonnegative("q_star", q_star)
+    sw2 = 1.0 / gaussian_expectation(lambda u: df(u) ** 2, q)
+    sb2 = q - sw2 * gaussian_expectation(lambda u: f(u) ** 2, q)
+    return np.sqrt(sw2), np.sqrt(np.maximum(sb2, 0.0))
+
+
+def edge_sigma_w(sigma_b, activation="tanh"):
+    """The ``sigma_w`` on the edge of chaos (``chi_1 = 1``) for a given ``sigma_b`` (bisection along :func:`critical_line`)."""
+    target = float(_check_nonnegative("sigma_b", sigma_b))
+    if target == 0.0:
+        return float(critical_line(0.0, activation)[0])
+    lo, hi = 0.0, 1.0
+    while critical_line(hi, activation)[1] < target:
+        lo, hi = hi, 2.0 * hi
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if critical_line(mid, activation)[1] < target else (lo, mid)
+    return float(critical_line(0.5 * (lo + hi), activation)[0])
+
+
+def _pair_nodes(q, accuracy):
+    """2-D nodes (z1, z2) and weights inside the disc |z| <= 8.5 (the corners weigh nothing)."""
+    return _disc_nodes(_node_count(float(q), check_positive_float("accuracy", accuracy)))
+
+
+@lru_cache(maxsize=64)
+def _disc_nodes(n):
+    z, w = _nodes(n)
+    z1, z2 = np.meshgrid(z, z, indexing="ij")
+    ww = np.outer(w, w)
+    keep = z1 ** 2 + z2 ** 2 <= _ZMAX ** 2
+    return z1[keep], z2[keep], ww[keep]
+
+
+def _pair_expectations(q, c, accuracy=30.0, activation="tanh"):
+    """``E[phi(u1) phi(u2)]`` and ``E[phi'(u1) phi'(u2)]`` for u ~ N(0, q [[1, c], [c, 1]]), c an array."""
+    f, df, _, _ = _phi(activation)
+    c = np.clip(np.asarray(c, dtype=float), -1.0, 1.0)
+    z1, z2, w = _pair_nodes(q, accuracy)
+    s = np.sqrt(q)
+    u1 = s * z1
+    u2 = s * (c[..., None] * z1 + np.sqrt(1.0 - c * c)[..., None] * z2)
+    return (f(u2) * w) @ f(u1), (df(u2) * w) @ df(u1)
+
+
+def correlation_map(c, sigma_w, sigma_b, q=None, activation="tanh"):
+    """One layer of the correlation map of two inputs with variance ``q`` (default ``q*``) and correlation ``c``.
+
+    ``c_next = (sigma_w**2 E[phi(u1) phi(u2)] + sigma_b**2) / q_next``.  Its slope at ``c = 1`` is ``chi_1``.
+    """
+    sw, sb = (float(v) for v in _check_sigmas(sigma_w, sigma_b))
+    q = fixed_point(sw, sb, activation) if q is None else float(_check_nonnegative("q", q))
+    c = np.asarray(c, dtype=float)
+    if np.any(np.abs(c) > 1):
+        raise ValueError(f"c is a correlation and must lie in [-1, 1], got {c!r}")
+    q_next = float(variance_map(q, sw, sb, activation))
+    if q_next == 0.0:
+        return np.ones_like(c)
+    pp, _ = _pair_expectations(q, c, activation=activation)
+    out = (sw ** 2 * pp + sb ** 2) / q_next
+    return out if out.ndim else float(out)
+
+
+@dataclass(frozen=True)
+class MeanField:
+    """Theory of one (sigma_w, sigma_b): the fixed point, its slope, and two inputs through depth."""
+    sigma_w: float
+    sigma_b: float
+    q_star: float
+    chi1: float
+    c_star: float          # the stable fixed point of the correlation map (1 in the ordered phase)
+    depth_scale: float     # xi_c = -1 / ln(chi_c): layers over which correlations settle (inf at the edge)
+    q: np.ndarray          # q_l, l = 0 .. depth (both inputs share it)
+    c: np.ndarray          # c_l, l = 0 .. depth, shape (depth + 1, number of starting correlations)
+
+    @property
+    def phase(self):
+        """'ordered', 'chaotic' or 'critical' (|chi_1 - 1| < 1e-3)."""
+        if abs(self.chi1 - 1.0) < 1e-3:
+            return "critical"
+        return "ordered" if self.chi1 < 1 else "chaotic"
+
+
+def correlation_fixed_point(sigma_w, sigma_b, activation="tanh"):
+    """``(c*, chi_c)``: the stable fixed point of the correlation map and the map's slope there.
+
+    In the ordered phase ``c* = 1`` and ``chi_c = chi_1``.  In the chaotic phase ``c* < 1``,
+    found by Newton's method from ``c = 0`` (the map is convex in ``c``, so it climbs to c*).
+    """
+    sw, sb = (float(v) for v in _check_sigmas(sigma_w, sigma_b))
+    q = fixed_point(sw, sb, activation)
+    c1 = chi1(sw, sb, activation, q=q)
+    if c1 <= 1.0 or q == 0.0:
+        return 1.0, c1
+    c = 0.0
+    for _ in range(100):
+        pp, dd = _pair_expectations(q, np.array([c]), activation=activation)
+        m, slope = (sw ** 2 * pp[0] + sb ** 2) / q, sw ** 2 * dd[0]
+        if slope >= 1.0:          # cannot happen left of c* for a convex map; stop safely
+            break
+        new = min(c - (m - c) / (slope - 1.0), 1.0)
+        if abs(new - c) < 1e-12:
+            c = new
+            break
+        c = new
+    _, dd = _pair_expectations(q, np.array([c]), activation=activation)
+    return c, sw ** 2 * dd[0]
+
+
+def theory(sigma_w, sigma_b, depth=30, q0=1.0, c0=(0.2, 0.6, 0.99), activation="tanh"):
+    """The mean-field prediction for two inputs with variance ``q0`` and correlation(s) ``c0``, layer by layer.
+
+    Returns a :class:`MeanField`.  Layer ``l`` maps ``(q, c)`` to
+    ``q' = sigma_w**2 E[phi(u)**2] + sigma_b**2`` and ``c' = (sigma_w**2 E[phi(u1) phi(u2)] + sigma_b**2) / q'``.
+    """
+    sw, sb = (float(v) for v in _check_sigmas(sigma_w, sigma_b))
+    depth = check_positive_int("depth", depth)
+    q0 = check_positive_float("q0", q0)
+    c0 = np.atleast_1d(np.asarray(c0, dtype=float))
+    if np.any(np.abs(c0) > 1):
+        raise ValueError(f"c0 holds correlations and must lie in [-1, 1], got {c0!r}")
+    q, c = np.empty(depth + 1), np.empty((depth + 1, c0.size))
+    q[0], c[0] = q0, c0
+    for layer in range(depth):
+        q[layer + 1] = variance_map(q[layer], sw, sb, activation)
+        pp, _ = _pair_expectations(q[layer], c[layer], activation=activation)
+        c[layer + 1] = (sw ** 2 * pp + sb ** 2) / q[layer + 1] if q[layer + 1] > 0 else 1.0
+    c_star, chi_c = correlation_fixed_point(sw, sb, activation)
+    with np.errstate(divide="ignore"):
+        xi = np.inf if abs(chi_c - 1.0) < 1e-12 else float(-1.0 / np.log(chi_c))
+    return MeanField(sw, sb, fixed_point(sw, sb, activation), chi1(sw, sb, activation), c_star, xi, q, c)
+
+
+def phase_diagram(sigma_w, sigma_b, activation="tanh"):
+    """``chi_1`` on the grid ``sigma_w`` x ``sigma_b`` (1-D arrays): shape ``(len(sigma_b), len(sigma_w))``."""
+    sw, sb = np.meshgrid(_check_nonnegative("sigma_w", sigma_w), _check_nonnegative("sigma_b", sigma_b))
+    return chi1(sw, sb, activation)
+
+
+# --------------------------------------------------------------------------- finite width
+@dataclass(frozen=True)
+class TanhRun:
+    """Per-layer measurements of one finite-width tanh network (index 0 is the input layer)."""
+    sigma_w: float
+    sigma_b: float
+    width: int
+    q: np.ndarray         # mean of h**2 over units and inputs, l = 0 .. depth
+    c: np.ndarray         # correlation of each pair's two pre-activation vectors, shape (depth + 1, pairs)
+    chi: np.ndarray       # per-layer growth of a small perturbation's squared length, l = 1 .. depth
+    distance: np.ndarray  # |h_a - h_b| / sqrt(width) of each pair, shape (depth + 1, pairs)
+
+
+def draw_noise(depth, width, seed=0, dtype=np.float64):
+    """Standard-normal weight matrices ``(depth, width, width)`` and biases ``(depth, width)`` from ``seed``.
+
+    :func:`run_tanh_network` multiplies them by ``sigma_w / sqrt(width)`` and ``sigma_b``,
+    so one draw serves every ``(sigma_w, sigma_b)`` (that is how the live view stays fast).
+    """
+    depth = check_positive_int("depth", depth)
+    width = check_positive_int("width", width, minimum=2)
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((depth, width, width)).astype(dtype, copy=False),
+            rng.standard_normal((depth, width)).astype(dtype, copy=False))
+
+
+def _inputs(width, q0, c0, rng):
+    """Pairs of input pre-activations with variance q0 and correlation c0 (exact, after Gram-Schmidt)."""
+    c0 = np.atleast_1d(np.asarray(c0, dtype=float))
+    g = rng.standard_normal((width, 2 * c0.size))
+    out = np.empty_like(g)
+    for k, c in enumerate(c0):
+        a, b = g[:, 2 * k], g[:, 2 * k + 1]
+        a = a / np.linalg.norm(a)
+        b = b - (b @ a) * a
+        b = b / np.linalg.norm(b)
+        out[:, 2 * k], out[:, 2 * k + 1] = a, c * a + np.sqrt(1.0 - c * c) * b
+    return out * np.sqrt(q0 * width)
+
+
+def run_tanh_network(sigma_w, sigma_b, noise, q0=1.0, c0=(0.2, 0.6, 0.99), seed=0):
+    """Push pairs of inputs through ``h = sigma_w/sqrt(width) Z @ tanh(h) + sigma_b b`` for each (Z, b) in ``noise``.
+
+    ``noise`` is a pair ``(Z, b)`` as from :func:`draw_noise`.  Each pair of inputs has
+    variance ``q0`` and correlation ``c0[k]``; a small perturbation rides along with the first
+    input of each pair to measure ``chi_1``.  Returns a :class:`TanhRun`.
+    """
+    sw, sb = (float(v) for v in _check_sigmas(sigma_w, sigma_b))
+    q0 = check_positive_float("q0", q0)
+    weights, biases = noise
+    depth, width = weights.shape[0], weights.shape[1]
+    c0 = np.atleast_1d(np.asarray(c0, dtype=float))
+    if np.any(np.abs(c0) > 1):
+        raise ValueError(f"c0 holds correlations and must lie in [-1, 1], got {c0!r}")
+    rng = np.random.default_rng(seed)
+    h = _inputs(width, q0, c0, rng)
+    tangent = rng.standard_normal((width, c0.size))
+    tangent /= np.linalg.norm(tangent, axis=0)
+    q, c, dist = np.empty(depth + 1), np.empty((depth + 1, c0.size)), np.empty((depth + 1, c0.size))
+    chi = np.empty(depth)
+
+    def record(layer):
+        q[layer] = np.mean(h * h)
+        a, b = h[:, 0::2], h[:, 1::2]
+        c[layer] = np.sum(a * b, axis=0) / np.sqrt(np.sum(a * a, axis=0) * np.sum(b * b, axis=0))
+        dist[layer] = np.linalg.norm(a - b, axis=0) / np.sqrt(width)
+
+    record(0)
+    gain = sw / np.sqrt(width)
+    pairs = c0.size
+    for layer in range(depth):
+        z = weights[layer]
+        t = np.tanh(h)
+        both = z @ np.concatenate([t, (1.0 - t[:, 0::2] ** 2) * tangent], axis=1).astype(z.dtype)  # one product
+        tangent = gain * both[:, 2 * pairs:].astype(float)
+        growth = np.sum(tangent * tangent, axis=0)
+        chi[layer] = growth.mean()
+        tangent /= np.sqrt(growth)
+        h = gain * both[:, :2 * pairs].astype(float) + sb * biases[layer][:, None]
+        record(layer + 1)
+    return TanhRun(sw, sb, width, q, c, chi, dist)
+
+
+def simulate_tanh_network(sigma_w, sigma_b, depth=30, width=500, q0=1.0, c0=(0.2, 0.6, 0.99), seed=0):
+    """:func:`run_tanh_network` on fresh weights drawn from ``seed``: one finite-width network."""
+    return run_tanh_network(sigma_w, sigma_b, draw_noise(depth, width, seed), q0=q0, c0=c0, seed=seed + 1)
