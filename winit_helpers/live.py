@@ -24,6 +24,8 @@ import matplotlib.pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from . import style  # noqa: F401  (WINIT_PROJECTOR=1 switches the projector style on)
+
 DPI = 100
 
 #: every interactive view of the course: name -> function that builds it

@@ -12,12 +12,13 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ._checks import check_positive_int
 from .live import LiveView, Panel, dropdown, int_slider, log_slider, register_view
+from .style import font_size
 from .simulate import (LOG10_MAX, LOG10_MIN, fan_in_outputs, pow10_str, predicted_log10_std,
                        predicted_output_std, simulate)
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.5)
-SIM_COLOR = "#1f77b4"
-FLOAT_COLORS = {"float32": "#d62728", "float64": "#9467bd"}
+SIM_COLOR = "C0"
+FLOAT_COLORS = {"float32": "C3", "float64": "C4"}
 
 
 def _pow10_label(value, _position=None):
@@ -50,18 +51,18 @@ class FanInPanel(Panel):
         (self.pdf,) = ax.plot([], [], **THEORY, label="predicted normal curve")
         ax.set_xlabel("output of one neuron, y = x @ w")
         ax.set_ylabel("density")
-        ax.legend(loc="upper left", fontsize=8, frameon=False)
+        ax.legend(loc="upper left", fontsize=font_size(8), frameon=False)
         ax = self.ax_law
         ax.set_xscale("log")
         ax.set_yscale("log")
         f = np.array(self.grid, dtype=float)
         (self.law,) = ax.plot(f, np.sqrt(f), **THEORY, label=r"theory: $\sqrt{\mathrm{fan\_in}\;\mathrm{Var}(w)}$")
         (self.points,) = ax.plot(f, np.sqrt(f), "o", color=SIM_COLOR, ms=5, label="simulated std")
-        (self.current,) = ax.plot([1], [1], "o", color="#ff7f0e", ms=11, mfc="none", mew=2.5,
+        (self.current,) = ax.plot([1], [1], "o", color="C1", ms=11, mfc="none", mew=2.5,
                                   label="the slider's fan_in")
         ax.set_xlabel("fan_in (inputs per neuron)")
         ax.set_ylabel("std of the output")
-        ax.legend(loc="upper left", fontsize=8, frameon=False)
+        ax.legend(loc="upper left", fontsize=font_size(8), frameon=False)
         self._unit_stds = {}   # weights -> simulated std over the grid at scale 1
 
     def _grid_stds(self, weights, seed, n_samples, n_units):
@@ -84,7 +85,7 @@ class FanInPanel(Panel):
         self.ax_hist.set_xlim(edges[0], edges[-1])
         self.ax_hist.set_ylim(0, 1.25 * max(counts.max(), 0.4 / predicted))
         self.ax_hist.set_title(f"fan_in = {fan_in}, w ~ {weights}: std {std:.3g} (predicted {predicted:.3g})",
-                               fontsize=10)
+                               fontsize=font_size(10))
         factor = predicted / np.sqrt(fan_in)   # sqrt(Var(w))
         grid = np.array(self.grid, dtype=float)
         self.law.set_ydata(np.sqrt(grid) * factor)
@@ -92,7 +93,7 @@ class FanInPanel(Panel):
         self.current.set_data([fan_in], [std])
         self.ax_law.set_xlim(0.7, 6000)
         self.ax_law.set_ylim(0.5 * factor, 120 * factor)
-        self.ax_law.set_title(f"std grows like sqrt(fan_in); Var(w) = {factor ** 2:.3g}", fontsize=10)
+        self.ax_law.set_title(f"std grows like sqrt(fan_in); Var(w) = {factor ** 2:.3g}", fontsize=font_size(10))
         message = (f"fan_in = {fan_in}: measured std {std:.3g}, predicted sqrt(fan_in * Var(w)) = {predicted:.3g}. "
                    f"To bring it to 1, divide the weights by {predicted / scale:.3g}.")
         return FanInResult(fan_in, scale, weights, std, predicted, message)
@@ -131,6 +132,9 @@ class DepthPanel(Panel):
     Right: histogram of the per-layer growth factor std_k / std_(k-1), with its predicted value.
     """
     figsize = (10, 4)
+    #: at most this many weights are drawn per redraw for the extra seeds (about 0.3 s), so the
+    #: largest depth x width still redraws with one seed rather than freezing the slider
+    weight_budget = 3e7
 
     def draw(self):
         self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.88, wspace=0.25)
@@ -146,10 +150,10 @@ class DepthPanel(Panel):
             for bound, table in (("max", LOG10_MAX), ("min", LOG10_MIN)):
                 line = ax.axhline(table[dtype], color=color, linestyle=":", linewidth=1.2)
                 text = ax.text(0, table[dtype], f" {dtype} {'overflows' if bound == 'max' else 'underflows'}",
-                               color=color, fontsize=8, va="bottom" if bound == "max" else "top", clip_on=True)
+                               color=color, fontsize=font_size(8), va="bottom" if bound == "max" else "top", clip_on=True)
                 self.limits[dtype, bound] = (line, text)
         self.marker = ax.axvline(0, color=FLOAT_COLORS["float64"], linewidth=1, alpha=0.6)
-        self.marker_text = ax.text(0, 0.5, "", transform=ax.get_xaxis_transform(), rotation=90, fontsize=8,
+        self.marker_text = ax.text(0, 0.5, "", transform=ax.get_xaxis_transform(), rotation=90, fontsize=font_size(8),
                                    color=FLOAT_COLORS["float64"], ha="right", va="center")
         ax.set_xlabel("layer k")
         ax.set_ylabel("std of layer k's output")
@@ -161,7 +165,7 @@ class DepthPanel(Panel):
         self.factor_theory = axf.axvline(1, **THEORY)
         axf.set_xlabel("growth per layer: std$_k$ / std$_{k-1}$")
         axf.set_ylabel("layers")
-        axf.set_title("each layer multiplies the std by about", fontsize=9)
+        axf.set_title("each layer multiplies the std by about", fontsize=font_size(9))
         self._cache = {}   # (width, seed, n_samples) -> unit-scale Simulation with the most layers so far
 
     def _unit_run(self, depth, width, seed, n_samples):
@@ -184,11 +188,12 @@ class DepthPanel(Panel):
             line.set_visible(k < n)
         if n > 1:
             self.lines[0].set_label(f"simulation, {n} seeds")
-        self.ax.legend(loc="upper left" if rising else "upper right", fontsize=8, frameon=False)
+        self.ax.legend(loc="upper left" if rising else "upper right", fontsize=font_size(8), frameon=False)
 
     def update(self, depth=100, width=100, scale=1.0, *, n_seeds=1, n_samples=500, seed=0):
         depth = check_positive_int("depth", depth)
         n_seeds = check_positive_int("n_seeds", n_seeds)
+        asked, n_seeds = n_seeds, max(1, min(n_seeds, int(self.weight_budget // (depth * width ** 2))))
         sims = [self._unit_run(depth, width, seed + k, n_samples).rescale(scale) for k in range(n_seeds)]
         predicted = predicted_log10_std(depth, width, scale)
         layers = sims[0].layers
@@ -212,7 +217,7 @@ class DepthPanel(Panel):
         self.marker_text.set_text(f"float64 {'overflows' if over64 else 'underflows'} at layer {edge} " if edge else "")
         growth = scale * np.sqrt(width)
         self.ax.set_title(f"depth {depth}, width {width}, scale {scale:.3g}: "
-                          f"scale x sqrt(width) = {growth:.3g} per layer", fontsize=10)
+                          f"scale x sqrt(width) = {growth:.3g} per layer", fontsize=font_size(10))
         factors = 10.0 ** np.concatenate([np.diff(s.log10_std, prepend=0.0) for s in sims])
         lo_f, hi_f = min(factors.min(), growth), max(factors.max(), growth)
         edges = np.linspace(lo_f - 0.05 * (hi_f - lo_f) - 1e-3 * growth, hi_f + 0.05 * (hi_f - lo_f) + 1e-3 * growth, 26)
@@ -221,8 +226,10 @@ class DepthPanel(Panel):
         self.ax_factor.set_xlim(edges[0], edges[-1])
         self.ax_factor.set_ylim(0, counts.max() * 1.15)
         self.factor_theory.set_xdata([growth, growth])
-        self.ax_factor.set_title(f"each layer multiplies the std by about {growth:.3g}", fontsize=9)
+        self.ax_factor.set_title(f"each layer multiplies the std by about {growth:.3g}", fontsize=font_size(9))
         message = self._message(sims[0], predicted)
+        if n_seeds < asked:
+            message += f" (Showing {n_seeds} of {asked} seeds at this size, to keep the sliders responsive.)"
         return DepthResult(depth, width, scale, sims, predicted, message)
 
     @staticmethod
@@ -248,7 +255,7 @@ class FixPanel(DepthPanel):
         result = super().update(depth, width, multiplier / np.sqrt(width), n_seeds=n_seeds,
                                 n_samples=n_samples, seed=seed)
         self.ax.set_title(f"depth {depth}, width {width}, scale = {multiplier:.3g} / sqrt(width): "
-                          f"{multiplier:.3g} per layer", fontsize=10)
+                          f"{multiplier:.3g} per layer", fontsize=font_size(10))
         return result
 
 

@@ -22,11 +22,12 @@ import numpy as np
 
 from ._checks import check_positive_int
 from .live import DPI, LiveView, Panel, dropdown, int_slider, log_slider, png_bytes, register_view
+from .style import font_size
 from .training import (DEEP_GAINS, DEEP_INITS, TRAINED_LOSS, DeepReLUNetwork, Trainer, load_digits_split)
 
 CHANCE_LOSS = math.log(10)     # cross-entropy of a uniform guess over 10 classes
-COLORS = {"book": "#1f77b4", "none": "#d62728", "tiny": "#7f7f7f", "fan_in": "#2ca02c",
-          "he": "#2ca02c", "lecun": "#ff7f0e", "unscaled": "#d62728"}
+COLORS = {"book": "C0", "none": "C3", "tiny": "C7", "fan_in": "C2",
+          "he": "C2", "lecun": "C1", "unscaled": "C3"}
 
 
 def _band(ax, x, curves, color, label):
@@ -58,12 +59,12 @@ def plot_book_runs(result, groups):
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss on the training set (book's 0.5 sum of squares)")
-    ax.set_title("training loss: median and range over seeds", fontsize=10)
-    ax.legend(fontsize=8, frameon=False)
+    ax.set_title("training loss: median and range over seeds", fontsize=font_size(10))
+    ax.legend(fontsize=font_size(8), frameon=False)
     for a, title in ((ax_acc, "test accuracy after training"), (ax_grad, "first-layer gradient at step 0")):
-        a.set_xticks(range(len(groups)), [label.split(":")[0] for label in groups], fontsize=9)
+        a.set_xticks(range(len(groups)), [label.split(":")[0] for label in groups], fontsize=font_size(9))
         a.set_xlim(-0.5, len(groups) - 0.5)
-        a.set_title(title, fontsize=10)
+        a.set_title(title, fontsize=font_size(10))
     ax_acc.set_ylim(0.9, 1.0)
     ax_acc.set_ylabel("fraction of test images right")
     ax_grad.set_yscale("log")
@@ -85,17 +86,17 @@ def plot_deep_runs(result, groups):
         _band(ax, history.steps, history.loss[idx], COLORS[key], f"{label} ({len(idx)} seeds)")
         _band(ax_grad, layers, np.log10(result.grad_norms[idx]), COLORS[key], label)
     ax.axhline(CHANCE_LOSS, color="black", linestyle="--", linewidth=1)
-    ax.text(history.steps[-1], CHANCE_LOSS, "uniform guess: log(10)", ha="right", va="bottom", fontsize=8)
+    ax.text(history.steps[-1], CHANCE_LOSS, "uniform guess: log(10)", ha="right", va="bottom", fontsize=font_size(8))
     ax.set_xlabel("step")
     ax.set_ylabel("training loss (cross-entropy)")
     ax.set_ylim(0, max(3.0, CHANCE_LOSS * 1.2))
-    ax.set_title("training loss: median and range over seeds", fontsize=10)
-    ax.legend(fontsize=8, frameon=False, loc="lower left")
+    ax.set_title("training loss: median and range over seeds", fontsize=font_size(10))
+    ax.legend(fontsize=font_size(8), frameon=False, loc="lower left")
     ax_grad.xaxis.get_major_locator().set_params(integer=True)
     ax_grad.set_xlabel("layer (1 = first, last = read-out)")
     ax_grad.set_ylabel("log10 of the gradient's norm")
-    ax_grad.set_title("gradient of every layer's weights at step 0", fontsize=10)
-    ax_grad.legend(fontsize=8, frameon=False)
+    ax_grad.set_title("gradient of every layer's weights at step 0", fontsize=font_size(10))
+    ax_grad.legend(fontsize=font_size(8), frameon=False)
     return fig
 
 
@@ -111,17 +112,17 @@ def plot_grid(grid):
     step = np.diff(logg).mean() if len(logg) > 1 else 1.0
     x_edges = 2.0 ** np.concatenate([[logg[0] - step / 2], (logg[:-1] + logg[1:]) / 2, [logg[-1] + step / 2]])
     y_edges = np.arange(len(grid.depths) + 1)
-    mesh = ax.pcolormesh(x_edges, y_edges, grid.fraction_trained, cmap="RdYlGn", vmin=0, vmax=1)
+    mesh = ax.pcolormesh(x_edges, y_edges, grid.fraction_trained, cmap="cividis", vmin=0, vmax=1)
     n = len(grid.seeds)
     for i in range(len(grid.depths)):
         for j, g in enumerate(grid.gains):
             ok, blown = int(grid.trained[i, j].sum()), int(grid.diverged[i, j].sum())
             text = f"{ok}/{n}" + ("\ndiverged" if blown == n else "")
-            ax.text(g, i + 0.5, text, ha="center", va="center", fontsize=9, zorder=3,
+            ax.text(g, i + 0.5, text, ha="center", va="center", fontsize=font_size(9), zorder=3,
                     bbox=dict(boxstyle="round,pad=0.2", facecolor="white", alpha=0.75, linewidth=0))
     for g, label, ha in ((1.0, "LeCun: 1/sqrt(fan_in) ", "right"), (DEEP_GAINS["he"], " He: sqrt(2/fan_in)", "left")):
         ax.axvline(g, color="black", linestyle="--", linewidth=1.2, zorder=2)
-        ax.text(g, len(grid.depths) + 0.1, label, ha=ha, va="bottom", fontsize=9)
+        ax.text(g, len(grid.depths) + 0.1, label, ha=ha, va="bottom", fontsize=font_size(9))
     ax.set_xscale("log", base=2)
     ax.set_xticks(grid.gains, [f"{g:.2g}" for g in grid.gains])
     ax.minorticks_off()
@@ -168,7 +169,7 @@ class TrainingPanel(Panel):
         self.ax, self.ax_grad = self.fig.subplots(1, 2)
         ax = self.ax
         ax.axhline(CHANCE_LOSS, color="black", linestyle="--", linewidth=1)
-        ax.text(0.98, CHANCE_LOSS - 0.05, "a uniform guess: log(10)", ha="right", va="top", fontsize=8,
+        ax.text(0.98, CHANCE_LOSS - 0.05, "a uniform guess: log(10)", ha="right", va="top", fontsize=font_size(8),
                 transform=ax.get_yaxis_transform())
         (self.curve,) = ax.plot([], [], color=COLORS["he"], linewidth=2, marker="o", ms=3)
         ax.set_xlabel("step")
@@ -199,14 +200,14 @@ class TrainingPanel(Panel):
         self.he_grads.set_data(layers, he_norms)
         self.grads.set_color(COLORS[init])
         self.curve.set_color(COLORS[init])
-        self.ax_grad.legend(fontsize=8, frameon=False, loc="best")
+        self.ax_grad.legend(fontsize=font_size(8), frameon=False, loc="best")
         with np.errstate(divide="ignore"):
             values = np.log10(np.concatenate([norms, he_norms]))
         values = values[np.isfinite(values)]
         lo, hi = (values.min(), values.max()) if values.size else (-1.0, 1.0)
         self.ax_grad.set_ylim(10 ** (lo - 0.5), 10 ** (hi + 0.5))
         self.ax_grad.set_xlim(0, depth + 2)
-        self.ax_grad.set_title(f"first layer {norms[0]:.1e}, last {norms[-1]:.1e}", fontsize=10)
+        self.ax_grad.set_title(f"first layer {norms[0]:.1e}, last {norms[-1]:.1e}", fontsize=font_size(10))
         self.norms = norms
         return self._draw_curve()
 
@@ -231,7 +232,7 @@ class TrainingPanel(Panel):
         self.ax.set_ylim(0, top)
         p = self.params
         self.ax.set_title(f"{p['init']} x {p['scale']:.3g}, depth {p['depth']}: "
-                          f"step {self.trainer.step_count} of {self.budget}", fontsize=10)
+                          f"step {self.trainer.step_count} of {self.budget}", fontsize=font_size(10))
         last = loss[-1]
         if not np.isfinite(last):
             verdict = "it diverged (the loss overflowed): the weights are too large for this step size"

@@ -1,0 +1,188 @@
+"""Lecture mode: the slide structure tools/slides.py derives from a notebook."""
+import base64
+import copy
+import importlib.util
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+spec = importlib.util.spec_from_file_location("slides", ROOT / "tools" / "slides.py")
+slides = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(slides)
+
+NAV = "< [Previous](00_a.ipynb) | [Contents](00_a.ipynb) | [Next](02_c.ipynb) >"
+
+
+def png(height, width=1000):
+    """A blank PNG of the given size, base64 encoded as a notebook stores it."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = zlib.compress(b"".join(b"\x00" + b"\xff" * width for _ in range(height)))
+    body = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+    return base64.b64encode(body).decode()
+
+
+def code(source, count, *outputs):
+    cell = new_code_cell(source, execution_count=count)
+    cell.outputs = list(outputs)
+    return cell
+
+
+def stream(text):
+    return new_output("stream", name="stdout", text=text)
+
+
+def figure(height=400):
+    return new_output("display_data", data={"image/png": png(height), "text/plain": "<Figure>"})
+
+
+def live():
+    return new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2, "version_minor": 0},
+        "text/plain": "[Live figure with controls: a. It needs a running kernel.]"})
+
+
+def synthetic():
+    """A small notebook with every kind of cell the rules name, and the slide type each must get."""
+    cells_and_types = [
+        (new_markdown_cell(f"{NAV}\n\n# 1. A title\n\n**You will learn**\n- one thing"), "slide"),
+        (code("import numpy as np\nSEED = 0\nrng = np.random.default_rng(SEED)", 1), "skip"),
+        (new_markdown_cell("## The experiment\n\nAdd up 1000 products."), "slide"),
+        (code("y = rng.normal(size=1000).sum()\nprint(round(y))", 2, stream("31\n")), "-"),
+        (code("# extra code: draws the figure below\nPanel.plot()", 3, figure(300)), "fragment"),
+        (code("# Check: the claim holds for any seed\nassert True", 4), "skip"),
+        (code("assert 1 < 2\nassert 2 < 3", 5), "skip"),
+        (new_markdown_cell("### A closer look\n\nA sub-section."), "subslide"),
+        (new_markdown_cell("## Try it yourself\n\nMove the sliders."), "slide"),
+        (code("explore_thing(seed=SEED)", 6, live()), "-"),
+        (new_markdown_cell("**Questions to try with the sliders**\n1. Where?"), "-"),
+        (new_markdown_cell("## Another section\n\nSome text before the live view."), "slide"),
+        (new_markdown_cell("More text, so the live view is not right below the heading."), "-"),
+        (code("view = explore_other(seed=SEED)\nview", 7, live()), "subslide"),
+        (new_markdown_cell("## Exercises\n\n**Exercise 1.1.** Write f."), "slide"),
+        (code("def f():\n    return ...\n\ncheck_f(f);", 8, stream("Not yet.\n")), "-"),
+        (new_markdown_cell("**Exercise 1.2.** Write g."), "subslide"),
+        (code("def g():\n    return ...", 9), "-"),
+        (new_markdown_cell("**Solutions** (try first!)"), "subslide"),
+        (code("def f():\n    return 1", 10, stream("Right.\n")), "-"),
+        (new_markdown_cell(f"## Summary\n\n- one line\n\n{NAV}"), "slide"),
+        (new_markdown_cell(NAV), "skip"),
+    ]
+    nb = new_notebook(cells=[cell for cell, _ in cells_and_types])
+    return nb, [kind for _, kind in cells_and_types]
+
+
+def types_of(nb):
+    return [cell.metadata["slideshow"]["slide_type"] for cell in nb.cells]
+
+
+def test_rules_on_a_synthetic_notebook():
+    nb, expected = synthetic()
+    slides.add_slide_metadata(nb)
+    assert types_of(nb) == expected
+    assert nb.metadata["rise"] == {"scroll": True, "start_slideshow_at": "beginning"}
+
+
+def test_only_metadata_changes_and_it_is_idempotent():
+    nb, _ = synthetic()
+    nb.cells[3].metadata["tags"] = ["keep-me"]
+    before = copy.deepcopy(nb)
+    slides.add_slide_metadata(nb)
+    for old, new in zip(before.cells, nb.cells):
+        assert new.source == old.source
+        assert new.get("outputs") == old.get("outputs")
+        assert new.get("execution_count") == old.get("execution_count")
+    assert nb.cells[3].metadata["tags"] == ["keep-me"]
+    once = copy.deepcopy(nb)
+    slides.add_slide_metadata(nb)
+    assert nb == once
+    nbformat.validate(nb)
+
+
+def test_a_long_run_of_cells_is_split_into_subslides():
+    text = "\n".join(f"line {k} of a long explanation" for k in range(12))
+    cells = [new_markdown_cell("# Title"), new_markdown_cell("## Long section\n\n" + text)]
+    for k in range(4):
+        cells.append(new_markdown_cell(f"Paragraph {k}:\n" + text))
+        cells.append(code(f"x = {k}\nprint(x)", k + 1, stream(f"{k}\n")))
+    nb = slides.add_slide_metadata(new_notebook(cells=cells))
+    kinds = types_of(nb)
+    assert kinds[:2] == ["slide", "slide"] and "subslide" in kinds
+    for k, kind in enumerate(kinds):     # a split never separates a code cell from the text that introduces it
+        if kind == "subslide":
+            assert nb.cells[k].cell_type == "markdown"
+
+
+def test_a_full_slide_puts_the_figure_on_a_subslide():
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Title"),
+        new_markdown_cell("## Section\n\n" + "\n".join(["text"] * 25)),
+        code("# extra code: draws the figure below\nplot()", 1, figure(400)),
+    ])
+    assert types_of(slides.add_slide_metadata(nb))[2] == "subslide"
+
+
+def test_cli_updates_in_place_and_leaves_outputs(tmp_path):
+    nb, expected = synthetic()
+    path = tmp_path / "01_a.ipynb"
+    nbformat.write(nb, path)
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "slides.py"), str(path)],
+                         capture_output=True, text=True, check=True)
+    assert "updated" in run.stdout
+    after = nbformat.read(path, as_version=4)
+    assert types_of(after) == expected
+    assert [c.get("outputs") for c in after.cells] == [c.get("outputs") for c in nb.cells]
+    stamp = path.stat().st_mtime_ns
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "slides.py"), str(path)],
+                         capture_output=True, text=True, check=True)
+    assert "up to date" in run.stdout and path.stat().st_mtime_ns == stamp
+
+
+def check_structure(nb, name):
+    """What every notebook's slideshow must have: a title slide, no empty slide, setup and nav skipped."""
+    kinds = types_of(nb)
+    shown = [(cell, kind) for cell, kind in zip(nb.cells, kinds) if kind != "skip"]
+    assert shown and shown[0][1] == "slide", f"{name}: the first shown cell must start a slide"
+    assert "\n# " in "\n" + shown[0][0].source, f"{name}: the first slide must hold the title"
+    for cell, kind in shown:
+        if kind in ("slide", "subslide"):
+            assert cell.source.strip(), f"{name}: a {kind} starts with an empty cell"
+    seen_section = False
+    for cell, kind in zip(nb.cells, kinds):
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("## "):
+            seen_section = True
+        if cell.cell_type == "code" and not seen_section:
+            assert kind == "skip", f"{name}: the setup cell must be skipped"
+        if slides.is_live_view(cell) or slides.is_figure_code(cell):
+            assert kind != "skip", f"{name}: a figure or live view must be on a slide"
+        if cell.cell_type == "markdown" and all(slides.is_nav_line(line) for line in cell.source.splitlines()
+                                                if line.strip()):
+            assert kind == "skip", f"{name}: a navigation-only cell must be skipped"
+    assert sum(kind == "slide" for kind in kinds) >= 3, f"{name}: fewer than 3 slides"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_every_notebook_gets_a_slide_structure(path):
+    nb = slides.add_slide_metadata(nbformat.read(path, as_version=4))
+    check_structure(nb, path.name)
+
+
+def test_stored_slide_metadata_is_current():
+    """Once slides.py has been applied, every notebook must carry what it generates (re-run it after a change)."""
+    stored = {path: nbformat.read(path, as_version=4) for path in NOTEBOOKS}
+    if not any("slideshow" in cell.metadata for nb in stored.values() for cell in nb.cells):
+        pytest.skip("no notebook has slide metadata yet: run  python tools/slides.py notebooks/*.ipynb")
+    stale = [path.name for path, nb in stored.items()
+             if types_of(slides.add_slide_metadata(copy.deepcopy(nb))) !=
+             [cell.metadata.get("slideshow", {}).get("slide_type") for cell in nb.cells]]
+    assert not stale, f"slide metadata out of date in {stale}: run  python tools/slides.py notebooks/*.ipynb"

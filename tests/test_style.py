@@ -1,0 +1,106 @@
+"""The projector style: larger text and lines, Okabe-Ito colours, and a clean way back."""
+import os
+import subprocess
+import sys
+
+import matplotlib as mpl
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from winit_helpers import style
+from winit_helpers.views import FanInPanel
+
+OKABE_ITO_HEX = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
+
+
+@pytest.fixture(autouse=True)
+def back_to_default():
+    style.use_default_style()
+    yield
+    style.use_default_style()
+
+
+def sizes(fig_factory):
+    """Font sizes and line width of a small figure drawn with rcParams defaults."""
+    fig = fig_factory()
+    ax = fig.add_subplot()
+    (line,) = ax.plot([0, 1], [0, 1], label="a line")
+    ax.set_title("title")
+    ax.set_xlabel("x label")
+    legend = ax.legend()
+    fig.canvas.draw()
+    result = {"title": ax.title.get_fontsize(), "label": ax.xaxis.label.get_fontsize(),
+              "tick": ax.get_xticklabels()[0].get_fontsize(), "legend": legend.get_texts()[0].get_fontsize(),
+              "line": line.get_linewidth(), "color": mcolors.to_hex(line.get_color()).upper()}
+    plt.close(fig) if fig_factory is plt.figure else None
+    return result
+
+
+def live_figure():
+    fig = Figure(figsize=(4, 3), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def test_switching_back_restores_every_rcparam():
+    before = dict(mpl.rcParams)
+    style.use_projector_style()
+    assert dict(mpl.rcParams) != before
+    style.use_projector_style()            # twice in a row must not lose the saved defaults
+    style.use_default_style()
+    assert dict(mpl.rcParams) == before
+    assert not style.is_projector_style()
+
+
+@pytest.mark.parametrize("factory", [live_figure, plt.figure], ids=["live Figure", "pyplot figure"])
+def test_projector_style_enlarges_text_and_lines(factory):
+    default = sizes(factory)
+    style.use_projector_style()
+    projector = sizes(factory)
+    for key in ("title", "label", "tick", "legend", "line"):
+        assert projector[key] >= 1.3 * default[key], key
+    assert projector["tick"] >= 13          # readable from the back: at least 13 pt (default 10)
+    assert default["color"] == "#1F77B4" and projector["color"] == "#0072B2"
+
+
+def test_default_style_is_matplotlibs():
+    assert style.palette()[0] == "#1f77b4"
+    assert style.font_size(8) == 8 and style.line_width(1.5) == 1.5
+
+
+def test_palette_is_okabe_ito():
+    style.use_projector_style()
+    colors = [c.upper() for c in style.palette()]
+    assert set(colors) == OKABE_ITO_HEX and len(colors) == 8
+    # the first five keep the meaning of matplotlib's C0..C4: blue, orange, green, red, purple
+    assert colors[:5] == ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"]
+    assert mcolors.to_hex("C3").upper() == "#D55E00" and colors[7] == "#000000"    # grey (C7) turns black
+    scale = style.PROJECTOR_SCALE
+    assert style.font_size(8) == pytest.approx(8 * scale) and style.line_width(1.5) == pytest.approx(1.5 * scale)
+
+
+def test_a_course_panel_follows_the_style():
+    default = FanInPanel().ax_law.get_yticklabels()[0].get_fontsize()
+    style.use_projector_style()
+    projector = FanInPanel().ax_law.get_yticklabels()[0].get_fontsize()
+    assert projector == pytest.approx(style.PROJECTOR_SCALE * default)
+
+
+def test_bad_scale_says_what_to_do():
+    with pytest.raises(ValueError, match="scale must be a number >= 1"):
+        style.use_projector_style(scale=0.5)
+
+
+@pytest.mark.parametrize("value, expected", [("1", True), ("yes", True), ("0", False), ("", False)])
+def test_environment_variable(value, expected):
+    assert style.projector_requested({"WINIT_PROJECTOR": value}) is expected
+
+
+def test_environment_variable_switches_it_on_at_import():
+    env = {**os.environ, "WINIT_PROJECTOR": "1", "MPLBACKEND": "Agg"}
+    code = "import matplotlib as mpl, winit_helpers.style; print(mpl.rcParams['font.size'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert float(out.stdout) == pytest.approx(10 * style.PROJECTOR_SCALE)

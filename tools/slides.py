@@ -1,0 +1,269 @@
+"""Lecture mode: set every cell's RISE slide type from the notebook's structure.
+
+    python tools/slides.py notebooks/*.ipynb      # in place; outputs and execution counts untouched
+
+The slide types are generated, never set by hand, so a notebook that changes
+gets a fresh slide structure the next time this runs. The rules, in order
+(the first that applies wins):
+
+1. A cell that holds nothing but the navigation line is ``skip``.
+2. The title cell (``# N. Title``) is the first ``slide``.
+3. Code before the first ``## `` heading (the setup cell: imports and the seed) is ``skip``.
+4. A ``## `` heading (anywhere in the cell) starts a ``slide``; a ``### `` heading, an exercise
+   (``**Exercise ...**`` or ``**N.M**``) and the solutions (``**Solutions**``) start a ``subslide``.
+   Exercises and solutions stay in the slideshow (as sub-slides, below their
+   section, so the lecturer can skip them with the right arrow or show a
+   solution after the room has tried it).
+5. A check cell (``# Check ...`` on its first line, or nothing but ``assert``
+   lines) is ``skip``: it proves the text's claims to a reader working alone;
+   in a room the lecturer says the claim and moves a slider.
+6. A live view (a cell calling ``explore_...``) goes on the slide of its
+   heading (``-``) when the heading cell comes right before it; otherwise it
+   gets a ``subslide`` of its own, so the sliders are never below the fold of
+   a full slide. The cell that follows a live view (its questions) stays with
+   it (``-``).
+7. A figure-only cell (``# extra code ...``) is a ``fragment``: the slide
+   shows the heading and the question first, the room predicts, and the next
+   click reveals the figure. If the slide is already full, the figure opens
+   a ``subslide`` instead.
+8. Anything else continues the current slide (``-``), until the slide would
+   hold more than :data:`BUDGET` lines: then the cell starts a ``subslide``
+   (a code cell takes the markdown that introduces it along).
+
+The notebook's ``rise`` metadata asks for scrolling (a slide taller than the
+screen scrolls rather than being cut) and for the slideshow to start at the title.
+"""
+import base64
+import copy
+import json
+import math
+import re
+import struct
+import sys
+from pathlib import Path
+
+import nbformat
+
+SLIDE, SUBSLIDE, FRAGMENT, CONTINUE, SKIP = "slide", "subslide", "fragment", "-", "skip"
+
+#: lines of text a projected slide holds (JupyterLab's 14 px text at about 20 px a line, 720 px high)
+BUDGET = 34
+#: characters in one line of a slide (wider lines wrap)
+LINE_CHARS = 100
+#: lines a live view takes: its controls, a figure about 400 px high and its status line
+LIVE_VIEW_LINES = 26
+#: what the notebook-level RISE settings default to
+RISE_SETTINGS = {"scroll": True, "start_slideshow_at": "beginning"}
+
+_LINK = re.compile(r"\[[^\]]*\]\([^)\s]*\.ipynb(#[^)\s]*)?\)")
+_LIVE_CALL = re.compile(r"\bexplore_\w+\s*\(")
+_EXERCISE = re.compile(r"^\*\*(exercise\b|\d+\.\d+\*\*)", re.IGNORECASE)
+_SOLUTIONS = re.compile(r"^(\*\*|#+\s+)(worked\s+)?solutions?\b", re.IGNORECASE)
+
+
+def is_nav_line(line):
+    """True for a navigation line: links to notebooks separated by ``|``, with optional ``<`` and ``>``."""
+    links = _LINK.findall(line)
+    return bool(links) and set(_LINK.sub("", line)) <= set("<>| \t")
+
+
+def _content_lines(cell):
+    """The cell's source lines without navigation lines and blank lines."""
+    return [line for line in cell.source.splitlines() if line.strip() and not is_nav_line(line)]
+
+
+def _wrapped(lines):
+    return sum(max(1, math.ceil(len(line) / LINE_CHARS)) for line in lines)
+
+
+def _png_height(data):
+    """Height in pixels of a base64 PNG, read from its header (0 if it cannot be read)."""
+    try:
+        header = base64.b64decode(data[:44])
+        return struct.unpack(">I", header[20:24])[0] if header[1:4] == b"PNG" else 0
+    except (ValueError, struct.error):
+        return 0
+
+
+def cell_lines(cell):
+    """About how many lines of a slide a cell fills: its source plus its outputs."""
+    if cell.cell_type != "code":
+        return _wrapped(_content_lines(cell)) + 1
+    lines = _wrapped(cell.source.splitlines()) + 1
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            lines += _wrapped(output.get("text", "").splitlines())
+        elif output.get("output_type") == "error":
+            lines += 10
+        data = output.get("data", {})
+        if "application/vnd.jupyter.widget-view+json" in data:
+            lines += LIVE_VIEW_LINES
+        elif "image/png" in data:
+            lines += math.ceil(_png_height(data["image/png"]) / 22) or 18
+        elif "text/html" in data or "text/markdown" in data:
+            lines += 5
+        elif "text/plain" in data and output.get("output_type") == "execute_result":
+            lines += len(data["text/plain"].splitlines())
+    return lines
+
+
+def _first_line(cell):
+    lines = _content_lines(cell)
+    return lines[0].strip() if lines else ""
+
+
+def _heading_level(cell):
+    """The level of the cell's highest heading (1 for ``#``, 2 for ``##``, ...), 0 if it has none.
+
+    A heading in the middle of a cell counts too: the cell opens the new section's slide.
+    """
+    if cell.cell_type != "markdown":
+        return 0
+    levels = [len(m.group(1)) for m in re.finditer(r"^(#{1,6})\s", cell.source, re.MULTILINE)]
+    return min(levels) if levels else 0
+
+
+def is_live_view(cell):
+    return cell.cell_type == "code" and bool(_LIVE_CALL.search(cell.source))
+
+
+def is_figure_code(cell):
+    return cell.cell_type == "code" and cell.source.lstrip().lower().startswith("# extra code")
+
+
+def is_check(cell):
+    """A cell that checks the text's claims: ``# Check ...`` on its first line, or nothing but asserts."""
+    if cell.cell_type != "code":
+        return False
+    code = [line.strip() for line in cell.source.splitlines() if line.strip()]
+    if not code:
+        return False
+    statements = [line for line in code if not line.startswith("#")]
+    return code[0].lower().startswith("# check") or (bool(statements) and all(
+        line.startswith("assert") for line in statements))
+
+
+def slide_types(cells):
+    """The slide type of every cell, by the rules in this module's docstring."""
+    types = [None] * len(cells)
+    in_sections = False       # a "## " heading has been seen
+    have_title = False
+    start = None              # index of the cell that opened the current (sub)slide
+    height = 0                # lines on the current (sub)slide so far
+    previous = None           # index of the last cell shown (not skipped)
+    after_live = False        # the previous shown cell is a live view
+
+    def open_at(i, kind):
+        nonlocal start, height
+        types[i], start, height = kind, i, cell_lines(cells[i])
+
+    for i, cell in enumerate(cells):
+        level = _heading_level(cell)
+        first = _first_line(cell)
+        lines = cell_lines(cell)
+        if cell.cell_type == "markdown" and not _content_lines(cell):
+            types[i] = SKIP                                            # rule 1
+            continue
+        if cell.cell_type == "raw":
+            types[i] = SKIP
+            continue
+        if not have_title and (level == 1 or cell.cell_type == "markdown"):
+            open_at(i, SLIDE)                                          # rule 2
+            have_title = True
+        elif cell.cell_type == "code" and (not in_sections or not have_title):
+            types[i] = SKIP                                            # rule 3
+            continue
+        elif level == 2 or level == 1:
+            open_at(i, SLIDE)                                          # rule 4
+        elif level >= 3 or (cell.cell_type == "markdown" and (_EXERCISE.match(first) or _SOLUTIONS.match(first))):
+            open_at(i, SUBSLIDE)
+        elif is_check(cell):
+            types[i] = SKIP                                            # rule 5
+            continue
+        elif is_live_view(cell):                                       # rule 6
+            if previous == start and cells[start].cell_type == "markdown" and height + lines <= BUDGET + 12:
+                types[i], height = CONTINUE, height + lines
+            else:
+                open_at(i, SUBSLIDE)
+        elif after_live:
+            types[i], height = CONTINUE, height + lines
+        elif is_figure_code(cell):                                     # rule 7
+            if height + lines <= BUDGET:
+                types[i], height = FRAGMENT, height + lines
+            else:
+                open_at(i, SUBSLIDE)
+        elif height + lines > BUDGET and previous is not None and previous != start:   # rule 8
+            intro = cells[previous]
+            if (cell.cell_type == "code" and intro.cell_type == "markdown" and types[previous] == CONTINUE
+                    and cell_lines(intro) + lines <= BUDGET):
+                open_at(previous, SUBSLIDE)                            # the text that introduces the code comes along
+                height += lines
+                types[i] = CONTINUE
+            else:
+                open_at(i, SUBSLIDE)
+        else:
+            types[i], height = CONTINUE, height + lines
+        if level == 2:
+            in_sections = True
+        previous, after_live = i, is_live_view(cell)
+    return types
+
+
+def add_slide_metadata(nb):
+    """Set ``cell.metadata.slideshow.slide_type`` on every cell of ``nb`` (in place) and return ``nb``.
+
+    Only metadata changes: sources, outputs and execution counts are left as they are.
+    """
+    for cell, kind in zip(nb.cells, slide_types(nb.cells)):
+        slideshow = dict(cell.metadata.get("slideshow", {}))
+        slideshow["slide_type"] = kind
+        cell.metadata["slideshow"] = slideshow
+    rise = dict(nb.metadata.get("rise", {}))
+    for key, value in RISE_SETTINGS.items():
+        rise.setdefault(key, value)
+    nb.metadata["rise"] = rise
+    return nb
+
+
+def outline(nb):
+    """The slide structure as text, one line per shown cell: for a quick look at the result."""
+    marks = {SLIDE: "=", SUBSLIDE: "  -", FRAGMENT: "    +", CONTINUE: "     ", SKIP: None}
+    rows = []
+    for cell in nb.cells:
+        kind = cell.metadata.get("slideshow", {}).get("slide_type", CONTINUE)
+        if marks.get(kind) is None:
+            continue
+        rows.append(f"{marks[kind]} [{cell.cell_type[:4]}] {_first_line(cell)[:70] or cell.source[:70]}")
+    return "\n".join(rows)
+
+
+def apply(path):
+    """Add the slide metadata to the notebook at ``path``; rewrite the file only if it changed. True if it did."""
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    before = json.dumps(nb, sort_keys=True)
+    add_slide_metadata(copy.deepcopy(nb))     # dry run first: a rule that raises must not leave half a file
+    add_slide_metadata(nb)
+    if json.dumps(nb, sort_keys=True) == before:
+        return False
+    nbformat.write(nb, path)
+    return True
+
+
+def main(argv):
+    show = "--outline" in argv
+    paths = [a for a in argv if a != "--outline"]
+    if not paths:
+        print(__doc__.split("\n\n")[0].strip())
+        print("usage: python tools/slides.py [--outline] NOTEBOOK.ipynb ...")
+        return 2
+    for path in paths:
+        if show:
+            print(f"=== {path}\n{outline(add_slide_metadata(nbformat.read(path, as_version=4)))}")
+        else:
+            print(f"{path}: {'slide metadata updated' if apply(path) else 'up to date'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
