@@ -78,7 +78,7 @@ _ALL = {**ACTIVATIONS, **EXTRA_ACTIVATIONS}
 GAINS = {
     "linear": (1.0, "a linear layer keeps the variance when fan_in * Var(w) = 1"),
     "sigmoid": (1.0, "a convention: sigmoid's slope at 0 is 1/4, so no single gain keeps its variance"),
-    "tanh": (5.0 / 3.0, "tanh shrinks the variance; 5/3 is a round value between the forward "
+    "tanh": (5.0 / 3.0, "tanh shrinks the variance; 5/3 is a round value just above the forward "
                         "second-moment gain (1.59) and the slope gain 1/E[tanh'(z)] (1.65)"),
     "relu": (float(np.sqrt(2.0)), "ReLU keeps half of the second moment: E[relu(z)^2] = 1/2 (He et al. 2015)"),
     "selu": (0.75, "PyTorch's choice for gradient flow in rectangular layers; SELU's self-normalising "
