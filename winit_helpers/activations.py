@@ -30,14 +30,13 @@ class Activation:
     identity_near_zero: bool                  # f(x) == x to double precision when |x| < 1e-8
 
 
-def _sigmoid(x):
-    # written with exp(-|x|) so that no value overflows, whatever its size
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+def sigmoid(x):
+    """1 / (1 + exp(-x)), written as 0.5 * (1 + tanh(x / 2)): the same function, it never overflows, and it is fast."""
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 def _dsigmoid(x):
-    s = _sigmoid(x)
+    s = sigmoid(x)
     return s * (1.0 - s)
 
 
@@ -63,7 +62,7 @@ ACTIVATIONS = {
     "linear": Activation("linear", lambda x: x, np.ones_like, True, True),
     "tanh": Activation("tanh", np.tanh, lambda x: 1.0 - np.tanh(x) ** 2, False, True),
     "relu": Activation("relu", lambda x: np.maximum(x, 0.0), lambda x: (x > 0).astype(float), True, False),
-    "sigmoid": Activation("sigmoid", _sigmoid, _dsigmoid, False, False),
+    "sigmoid": Activation("sigmoid", sigmoid, _dsigmoid, False, False),
 }
 
 EXTRA_ACTIVATIONS = {

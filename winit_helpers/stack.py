@@ -22,21 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import check_choice, check_positive_float, check_positive_int
+from ._blas import one_blas_thread as _one_blas_thread
 from .activations import get_activation, normal_expectation
 from .schemes import check_distribution, unit_weights, weight_std
 from .simulate import _moments   # mean, std and max |value| in two dot products
 
 OUTPUTS = ("same", "softmax")
-
-try:   # many small matrix products run faster and far steadier on one BLAS thread (a shared machine)
-    from threadpoolctl import ThreadpoolController
-    _CONTROLLER = ThreadpoolController()
-
-    def _one_blas_thread():
-        return _CONTROLLER.limit(limits=1, user_api="blas")
-except ImportError:                        # threadpoolctl comes with scikit-learn; without it, no limit
-    from contextlib import nullcontext as _one_blas_thread
-
 
 @dataclass(frozen=True)
 class StackStats:

@@ -27,11 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import check_choice, check_positive_float, check_positive_int
+from ._blas import single_blas_thread
+from .activations import sigmoid
 
-
-def sigmoid(x):
-    """1 / (1 + exp(-x)), written as 0.5 * (1 + tanh(x / 2)): the same function, it never overflows, and it is fast."""
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 #: the book's layer sizes for the digits: 64 pixels, two hidden layers, 10 classes
 BOOK_LAYERS = (64, 32, 16, 10)
@@ -113,31 +111,6 @@ def one_hot(labels, n_classes=10):
 
 
 # --------------------------------------------------------------------------- shared plumbing
-
-@functools.lru_cache(maxsize=1)
-def _blas_controller():
-    try:
-        from threadpoolctl import ThreadpoolController   # a scikit-learn dependency
-    except ImportError:                # pragma: no cover
-        return None
-    return ThreadpoolController()
-
-
-def single_blas_thread(func):
-    """Decorator: run ``func`` with numpy's BLAS limited to one thread.
-
-    These networks make many small matrix products; on a shared 2-core machine a
-    second BLAS thread made them several times slower, and erratic.
-    """
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        controller = _blas_controller()
-        if controller is None:         # pragma: no cover
-            return func(*args, **kwargs)
-        with controller.limit(limits=1, user_api="blas"):
-            return func(*args, **kwargs)
-    return wrapper
-
 
 def _swap(a):
     """Transpose the last two axes (``a.T`` for a matrix, per replica for a stack)."""
