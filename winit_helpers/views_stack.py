@@ -176,7 +176,7 @@ class HistogramPanel(Panel):
         self.ax.set_xlim(0.4, depth + 0.6)
         label = get_scheme(scheme).label
         times = "" if multiplier == 1 else f" x {multiplier:.3g}"
-        self.ax.set_title(f"{activation}, {depth} layers of {width}, weights {label}{times}", fontsize=font_size(10))
+        self.ax.set_title(f"{activation}, {depth} layer{'s' if depth != 1 else ''} of {width}, weights {label}{times}", fontsize=font_size(10))
         layers = stats.layers
         self.std_line.set_data(layers, stats.h_std)
         self.theory.set_data(layers, theory.h_std)
@@ -314,7 +314,7 @@ class FrameworkPanel(ForwardBackwardPanel):
         result = super().update((width,) * (depth + 1), framework, activation, n_samples=n_samples, seed=seed)
         scheme, mode, _ = FRAMEWORKS[framework]
         var = layer_stds((width, width), scheme, mode=mode)[0] ** 2 * width
-        self.heading.set_text(f"{framework}, {depth} {activation} layers of {width}: fan_in Var(w) = {var:.3g}")
+        self.heading.set_text(f"{framework}, {depth} {activation} layer{'s' if depth != 1 else ''} of {width}: fan_in Var(w) = {var:.3g}")
         if depth > 1:
             per_layer = (result.stats.z_std[-1] / result.stats.z_std[0]) ** (2 / (depth - 1))
             result.message = (f"{framework} with {activation}: each layer multiplies the variance by about "
