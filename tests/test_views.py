@@ -92,8 +92,8 @@ def test_fan_in_view_follows_the_law():
 def test_fix_view_scales_by_the_rule():
     view = VIEWS["explore_fix"]()
     assert view.result.scale == pytest.approx(0.1)            # multiplier 1 / sqrt(100)
-    view.controls["width"].value = 200
-    assert view.result.scale == pytest.approx(1 / np.sqrt(200))
+    view.controls["width"].value = 144
+    assert view.result.scale == pytest.approx(1 / 12)
     assert len(view.result.simulations) == 5
     view.controls["width"].value = 1000                         # 5 x 100 layers of 1000 x 1000: too slow to redraw
     assert len(view.result.simulations) == 1

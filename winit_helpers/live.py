@@ -16,6 +16,7 @@ Every function that builds a view is registered in :data:`VIEWS` with
 view is measured and tested with no further change.
 """
 import io
+import math
 import time
 import traceback
 
@@ -87,13 +88,15 @@ class LiveView:
 
     def __init__(self, panel, controls, fixed=None, note=""):
         self.panel, self.controls, self.fixed = panel, dict(controls), dict(fixed or {})
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{panel.figsize[0] * DPI}px"))
+        # the image shrinks with a narrow or zoomed window, never wider than the figure's own pixels
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=f"{panel.figsize[0] * DPI}px"))
         self.status = widgets.HTML()
         self.result, self.seconds, self.error = None, None, None
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        rows = [widgets.HBox(list(self.controls.values())[i:i + 3]) for i in range(0, len(self.controls), 3)]
-        self.widget = widgets.VBox(rows + [self.image, self.status])
+        # the controls wrap onto more rows when the window is narrow, rather than squeezing the sliders
+        controls_box = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        self.widget = widgets.VBox([controls_box, self.image, self.status])
         self.note = note
         self.refresh()
 
@@ -128,21 +131,33 @@ class LiveView:
         return bundle
 
 
+#: every control keeps at least this width, so a narrow or zoomed window wraps them instead of squeezing them
+CONTROL_LAYOUT = {"min_width": "300px"}
+
+
 def int_slider(description, value, lo, hi, step=1, continuous=True):
     """An integer slider with a readable label."""
     return widgets.IntSlider(value=value, min=lo, max=hi, step=step, description=description,
-                             continuous_update=continuous, style={"description_width": "initial"})
+                             continuous_update=continuous, style={"description_width": "initial"},
+                             layout=widgets.Layout(**CONTROL_LAYOUT))
 
 
-def log_slider(description, value, lo, hi, continuous=True, digits=3):
-    """A slider that moves on a log10 scale from ``lo`` to ``hi`` (both > 0)."""
-    import math
-    return widgets.FloatLogSlider(value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.01,
+def log_slider(description, value, lo, hi, continuous=True, digits=3, step=0.01):
+    """A slider that moves on a log10 scale from about ``lo`` to about ``hi`` (both > 0).
+
+    The ends are rounded outwards to whole steps of the exponent, so that the
+    slider's grid (which a browser snaps to) passes through round values such as 1.
+    """
+    lo_exp = math.floor(round(math.log10(lo) / step, 6)) * step
+    hi_exp = math.ceil(round(math.log10(hi) / step, 6)) * step
+    return widgets.FloatLogSlider(value=value, base=10, min=round(lo_exp, 6), max=round(hi_exp, 6), step=step,
                                   description=description, readout_format=f".{digits}g",
-                                  continuous_update=continuous, style={"description_width": "initial"})
+                                  continuous_update=continuous, style={"description_width": "initial"},
+                                  layout=widgets.Layout(**CONTROL_LAYOUT))
 
 
 def dropdown(description, options, value=None):
     """A drop-down list of choices."""
     return widgets.Dropdown(options=options, value=value if value is not None else options[0],
-                            description=description, style={"description_width": "initial"})
+                            description=description, style={"description_width": "initial"},
+                            layout=widgets.Layout(**CONTROL_LAYOUT))

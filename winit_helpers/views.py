@@ -132,9 +132,9 @@ class DepthPanel(Panel):
     Right: histogram of the per-layer growth factor std_k / std_(k-1), with its predicted value.
     """
     figsize = (10, 4)
-    #: at most this many weights are drawn per redraw for the extra seeds (about 0.3 s), so the
+    #: at most this many weights are drawn per redraw for the extra seeds (about 0.2 s), so the
     #: largest depth x width still redraws with one seed rather than freezing the slider
-    weight_budget = 3e7
+    weight_budget = 1.5e7
 
     def draw(self):
         self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.88, wspace=0.25)
