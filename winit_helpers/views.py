@@ -175,7 +175,9 @@ class DepthPanel(Panel):
         if cached is None or cached.depth < depth:
             if len(self._cache) > 64:
                 self._cache.clear()
-            self._cache[key] = cached = simulate(depth, width, 1.0, n_samples=n_samples, seed=seed)
+            # half again as many layers as asked: a slider dragged a little deeper then costs nothing
+            ahead = depth + depth // 2 if depth * width ** 2 <= self.weight_budget else depth
+            self._cache[key] = cached = simulate(ahead, width, 1.0, n_samples=n_samples, seed=seed)
         return cached.head(depth)
 
     def _lines(self, n, rising=True):
