@@ -94,9 +94,13 @@ def best_of(func, repeat):
 
 
 def bench_core(quick=False):
-    repeat = 5 if quick else 15
-    core = best_of(lambda: simulate(100, 100, 0.1), repeat)
-    bare = best_of(lambda: bare_loop(100, 100, 500), repeat)
+    repeat = 5 if quick else 31
+    # interleaved, so that a machine that speeds up or slows down meanwhile affects both alike
+    core_times, bare_times = [], []
+    for _ in range(repeat):
+        core_times.append(best_of(lambda: simulate(100, 100, 0.1), 1))
+        bare_times.append(best_of(lambda: bare_loop(100, 100, 500), 1))
+    core, bare = statistics.median(core_times), statistics.median(bare_times)
     depths = [10, 100, 1000] if quick else [1, 10, 100, 1000, 10000]
     by_depth = [(d, best_of(lambda: simulate(d, 100, 0.1), 3 if d < 1000 else 1)) for d in depths]
     widths = [16, 64, 256] if quick else [16, 64, 256, 1024, 2048]

@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from . import style  # noqa: F401  (WINIT_PROJECTOR=1 switches the projector style on)
 
 DPI = 100
+LIVE_DPI = 80        # live figures: a little smaller, so a redraw is faster; the browser scales the image to fit
 
 #: every interactive view of the course: name -> function that builds it
 VIEWS = {}
@@ -51,7 +52,7 @@ class Panel:
 
     def __init__(self, fig=None):
         if fig is None:   # outside pyplot, so the notebook does not show it a second time
-            fig = Figure(figsize=self.figsize, dpi=DPI)
+            fig = Figure(figsize=self.figsize, dpi=LIVE_DPI)
             FigureCanvasAgg(fig)
         self.fig = fig
         self.draw()
