@@ -106,12 +106,8 @@ def _activation(name):
     return (lambda h: h), np.ones_like
 
 
-def jacobian_singular_values(weights, activation="tanh", sigma_w=1.0, sigma_b=0.0, q0=1.0, seed=0):
-    """Singular values of the input-output Jacobian ``d h_L / d h_0`` of ``h_l = sigma_w W_l phi(h_(l-1)) + sigma_b b_l``.
-
-    ``weights`` is a stack from :func:`weight_stack` (gain 1); the biases and the input
-    (variance ``q0``) are drawn from ``seed``.  ``J = prod_l sigma_w W_l diag(phi'(h_(l-1)))``.
-    """
+def _jacobians(weights, activation, sigma_w, sigma_b, q0, seed):
+    """Check the arguments, then yield the input-output Jacobian after each layer, ``J_l = sigma_w W_l diag(phi'(h_(l-1))) J_(l-1)``."""
     weights = _check_stack(weights)
     f, df = _activation(activation)
     sigma_w = check_positive_float("sigma_w", sigma_w)
@@ -126,6 +122,17 @@ def jacobian_singular_values(weights, activation="tanh", sigma_w=1.0, sigma_b=0.
     for w in weights:
         jac = (sigma_w * w) @ (df(h)[:, None] * jac)
         h = sigma_w * (w @ f(h)) + sigma_b * rng.standard_normal(width)
+        yield jac
+
+
+def jacobian_singular_values(weights, activation="tanh", sigma_w=1.0, sigma_b=0.0, q0=1.0, seed=0):
+    """Singular values of the input-output Jacobian ``d h_L / d h_0`` of ``h_l = sigma_w W_l phi(h_(l-1)) + sigma_b b_l``.
+
+    ``weights`` is a stack from :func:`weight_stack` (gain 1); the biases and the input
+    (variance ``q0``) are drawn from ``seed``.  ``J = prod_l sigma_w W_l diag(phi'(h_(l-1)))``.
+    """
+    for jac in _jacobians(weights, activation, sigma_w, sigma_b, q0, seed):
+        pass
     return np.linalg.svd(jac, compute_uv=False)
 
 
@@ -289,22 +296,10 @@ def jacobian_spread_by_depth(weights, activation="tanh", sigma_w=1.0, sigma_b=0.
     two traces, ``tr(J J^T)`` and ``tr((J J^T)^2)``, so no SVD is needed until the last layer.
     Returns ``(spreads, singular_values)``, ``spreads[l - 1]`` for ``l = 1 .. depth``.
     """
-    weights = _check_stack(weights)
-    f, df = _activation(activation)
-    sigma_w = check_positive_float("sigma_w", sigma_w)
-    sigma_b = float(sigma_b)
-    if not np.isfinite(sigma_b) or sigma_b < 0:
-        raise ValueError(f"sigma_b must be finite and >= 0, got {sigma_b}")
-    q0 = check_positive_float("q0", q0)
-    rng = _rng(seed)
-    width = weights.shape[1]
-    h = rng.standard_normal(width) * np.sqrt(q0)
-    jac = np.eye(width)
-    spreads = np.empty(len(weights))
-    for layer, w in enumerate(weights):
-        jac = (sigma_w * w) @ (df(h)[:, None] * jac)
-        h = sigma_w * (w @ f(h)) + sigma_b * rng.standard_normal(width)
+    spreads = []
+    for jac in _jacobians(weights, activation, sigma_w, sigma_b, q0, seed):
         jj = jac @ jac.T
-        m1, m2 = np.trace(jj) / width, np.einsum("ij,ij->", jj, jj) / width
-        spreads[layer] = m2 / m1 ** 2 - 1.0 if m1 > 0 else np.nan
+        m1, m2 = np.trace(jj) / len(jj), np.einsum("ij,ij->", jj, jj) / len(jj)
+        spreads.append(m2 / m1 ** 2 - 1.0 if m1 > 0 else np.nan)
+    spreads = np.array(spreads)
     return spreads, np.linalg.svd(jac, compute_uv=False)
