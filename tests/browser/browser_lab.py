@@ -59,7 +59,9 @@ IGNORED_CONSOLE = [
      "Raised inside the web-components toolkit bundled in jupyterlab-rise 0.43's standalone page, "
      "on every notebook (also one with no code cell); it does not come from the course."),
 ]
-KNOWN_RISE_WIDGETS_BUG = "Shared module @jupyterlab/console doesn't exist in shared scope"
+# What the slideshow page logs when ipywidgets' widget manager cannot load there (jupyterlab-rise's
+# page has no @jupyterlab/console); the course's labextension/winit-rise-widgets prevents it.
+RISE_WIDGETS_FAILURE = "Shared module @jupyterlab/console doesn't exist in shared scope"
 
 
 def ignored_reason(text, phase):
@@ -419,9 +421,12 @@ def output_problems(state):
 WIDGET_VIEW = ".jp-OutputArea-output:has(> .jupyter-widgets)"
 
 
-def check_widget_views(scope, expected, where):
+def check_widget_views(scope, expected, where, visible=True):
     """Every widget output rendered: as many widget views as the notebook has widget outputs, each
-    non-empty and without ipywidgets' "Error displaying widget". Returns the view locators."""
+    non-empty and without ipywidgets' "Error displaying widget". Returns the view locators.
+
+    ``visible=False`` for a slideshow, where the views on other slides are hidden: then each view's
+    text is read without scrolling to it, and its size is not checked."""
     views = scope.locator(WIDGET_VIEW)
     n = views.count()
     assert n == expected, (f"{where}: {expected} widget output(s) in the notebook, but {n} rendered as "
@@ -429,12 +434,14 @@ def check_widget_views(scope, expected, where):
     result = []
     for i in range(n):
         view = views.nth(i)
-        view.scroll_into_view_if_needed(timeout=30_000)
-        text = view.inner_text(timeout=30_000)
+        if visible:
+            view.scroll_into_view_if_needed(timeout=30_000)
+        text = view.inner_text(timeout=30_000) if visible else view.text_content(timeout=30_000)
         assert "Error displaying widget" not in text and "Error rendering" not in text, (
             f"{where}: widget view {i + 1} shows an error: {text[:300]}")
-        box = view.bounding_box()
-        assert box and box["width"] > 0 and box["height"] > 0, f"{where}: widget view {i + 1} has no size"
+        if visible:
+            box = view.bounding_box()
+            assert box and box["width"] > 0 and box["height"] > 0, f"{where}: widget view {i + 1} has no size"
         result.append(view)
     return result
 
@@ -458,8 +465,14 @@ def check_slider_rendered(slider, where):
     assert handle.first.is_visible(), f"{where}: the slider handle is not visible"
     box = slider.locator(".noUi-target, .noUi-base").first.bounding_box()
     assert box and box["width"] > 20, f"{where}: the slider track is not drawn (box {box})"
-    info = slider_info(slider)
-    assert info["readout"], f"{where}: the slider shows no value (readout empty)"
+    # the readout is filled in by the slider's view once it has rendered: allow it a moment
+    def with_readout():
+        info = slider_info(slider)
+        return info if info["readout"] else None
+    try:
+        info = wait_until(with_readout, 10, interval=0.2, message="")
+    except AssertionError:
+        raise AssertionError(f"{where}: the slider shows no value (readout empty for 10 s)") from None
     assert info["now"] is not None and info["min"] is not None and info["max"] is not None, (
         f"{where}: the noUi handle has no aria values: {info}")
     return info
