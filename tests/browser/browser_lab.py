@@ -446,6 +446,13 @@ def check_widget_views(scope, expected, where, visible=True):
     return result
 
 
+def check_figure_loaded(view, where):
+    """A live view with sliders shows its figure: an image widget whose PNG has loaded."""
+    images = view.locator("img")
+    assert images.count() >= 1, f"{where} has sliders but no figure (img)"
+    assert images.first.evaluate("img => img.complete && img.naturalWidth > 0"), f"{where}: its figure did not load"
+
+
 def slider_info(slider):
     """Label, readout and the noUi handle's aria values of one ipywidgets slider."""
     handle = slider.locator(".noUi-handle").first

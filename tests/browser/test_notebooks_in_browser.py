@@ -79,10 +79,7 @@ def test_notebook_runs_its_sliders_redraw_and_it_presents_as_slides(notebook, la
             sliders = view.locator(".widget-slider")
             if not sliders.count():
                 continue
-            images = view.locator("img")
-            assert images.count() >= 1, f"{name}: live view {v} has sliders but no figure (img)"
-            assert images.first.evaluate("img => img.complete && img.naturalWidth > 0"), (
-                f"{name}: live view {v}'s figure did not load")
+            bl.check_figure_loaded(view, f"{name}: live view {v}")
             for s in range(sliders.count()):
                 slider = sliders.nth(s)
                 where = f"{name}, live view {v}, slider {s + 1}"
@@ -172,9 +169,7 @@ def _check_slideshow(page, lab_server, recorder, name, n_widgets, n_sliders, tim
     assert slide, (f"{where}: walked through the slides with the space bar, and none showed a slider; "
                    f"the last one ({_slide(iframe)}) showed: {present.inner_text()[:300]!r}")
     view = present.locator(bl.WIDGET_VIEW).filter(has=frame.locator(".widget-slider")).first
-    images = view.locator("img")
-    assert images.count() >= 1 and images.first.evaluate("img => img.complete && img.naturalWidth > 0"), (
-        f"{where}: the live view on slide {slide} shows no figure")
+    bl.check_figure_loaded(view, f"{where}: the live view on slide {slide}")
     slider = view.locator(".widget-slider").first
     info = bl.check_slider_rendered(slider, f"{where}, slide {slide}")
     for key in SLIDE_KEYS:
