@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .basics import report
+from ._check import FormulaCheck, report
 
 
 def check_haar_orthogonal(haar_orthogonal, n=6, draws=1000, seed=0):
@@ -43,30 +43,18 @@ def check_haar_orthogonal(haar_orthogonal, n=6, draws=1000, seed=0):
                         "distributed (Haar) orthogonal matrix should be.")
 
 
-def check_branch_scale(branch_scale):
-    """Exercise 9.2: ``branch_scale(depth, max_growth)``, the ``a`` with ``(1 + a**2) ** depth == max_growth``."""
-    cases = [(50, 2.0), (10, 100.0), (200, np.e), (1, 5.0)]
-    mistakes = [
-        ("That is 1/sqrt(depth): it bounds the growth by e = 2.718..., whatever max_growth asks for. "
-         "Solve (1 + a**2)**depth = max_growth for a.", lambda d, g: 1 / math.sqrt(d)),
-        ("That is max_growth**(1/depth) - 1, the value of a**2; take its square root.",
-         lambda d, g: g ** (1 / d) - 1),
-        ("That is sqrt(max_growth**(1/depth)): the 1 of the identity path must come off first, "
-         "a = sqrt(max_growth**(1/depth) - 1).", lambda d, g: math.sqrt(g ** (1 / d))),
-        ("That is sqrt((max_growth - 1) / depth), the first term of a Taylor series; compounding needs "
-         "the depth-th root.", lambda d, g: math.sqrt((g - 1) / d)),
-    ]
-    for depth, growth in cases:
-        expected = math.sqrt(growth ** (1 / depth) - 1)
-        try:
-            value = float(branch_scale(depth, growth))
-        except Exception as exc:  # the learner's code may do anything
-            return report(False, f"branch_scale({depth}, {growth:.4g}) raised {type(exc).__name__}: {exc}")
-        if not math.isfinite(value) or not math.isclose(value, expected, rel_tol=1e-6):
-            hint = next((text for text, wrong in mistakes
-                         if math.isfinite(value) and math.isclose(value, wrong(depth, growth), rel_tol=1e-6)
-                         and not math.isclose(wrong(depth, growth), expected, rel_tol=1e-6)),
-                        "Each block multiplies the mean square by (1 + a**2).")
-            return report(False, f"branch_scale({depth}, {growth:.4g}) returned {value:.4g}, expected "
-                                 f"{expected:.4g}. {hint}")
-    return report(True, "branch_scale(depth, max_growth) = sqrt(max_growth**(1/depth) - 1): correct on every case.")
+check_branch_scale = FormulaCheck(
+    "check_branch_scale",
+    """Exercise 9.2: ``branch_scale(depth, max_growth)``, the ``a`` with ``(1 + a**2) ** depth == max_growth``.""",
+    [(50, 2.0), (10, 100.0), (200, math.e), (1, 5.0)],
+    lambda d, g: math.sqrt(g ** (1 / d) - 1),
+    [("That is 1/sqrt(depth): it bounds the growth by e = 2.718..., whatever max_growth asks for. "
+      "Solve (1 + a**2)**depth = max_growth for a.", lambda d, g: 1 / math.sqrt(d)),
+     ("That is max_growth**(1/depth) - 1, the value of a**2; take its square root.",
+      lambda d, g: g ** (1 / d) - 1),
+     ("That is sqrt(max_growth**(1/depth)): the 1 of the identity path must come off first, "
+      "a = sqrt(max_growth**(1/depth) - 1).", lambda d, g: math.sqrt(g ** (1 / d))),
+     ("That is sqrt((max_growth - 1) / depth), the first term of a Taylor series; compounding needs "
+      "the depth-th root.", lambda d, g: math.sqrt((g - 1) / d))],
+    "branch_scale(depth, max_growth) = sqrt(max_growth**(1/depth) - 1): correct on every case.",
+    fallback="Each block multiplies the mean square by (1 + a**2).")

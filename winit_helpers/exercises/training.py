@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ..training import book_weights
-from .basics import _check_formula, report
+from ._check import FormulaCheck, report
 
 
 def check_fan_in_weights(fan_in_weights):
@@ -49,15 +49,15 @@ def check_fan_in_weights(fan_in_weights):
     return report(True, "every matrix is divided by the square root of its number of rows, the true fan-in.")
 
 
-def check_gradient_ratio(gradient_ratio):
-    """Exercise 6.2: 2 ** (-depth / 2)."""
-    return _check_formula(
-        gradient_ratio, [(1,), (10,), (30,)],
-        lambda d: 2.0 ** (-d / 2),
-        [("That is 2 ** -depth: it halves the std per layer; it is the *variance* (second moment) that halves, "
-          "so the std shrinks by 1/sqrt(2).", lambda d: 2.0 ** -d),
-         ("That ratio is larger than 1: LeCun's gradient is the *smaller* one; use 2 ** (-depth / 2).",
-          lambda d: 2.0 ** (d / 2)),
-         ("That is 1/sqrt(2) once; the factor applies once per layer: raise it to the power depth.",
-          lambda d: 1 / math.sqrt(2))],
-        "gradient_ratio(depth) = 2 ** (-depth / 2): one factor 1/sqrt(2) per ReLU layer.")
+check_gradient_ratio = FormulaCheck(
+    "check_gradient_ratio",
+    """Exercise 6.2: 2 ** (-depth / 2).""",
+    [(1,), (10,), (30,)],
+    lambda d: 2.0 ** (-d / 2),
+    [("That is 2 ** -depth: it halves the std per layer; it is the *variance* (second moment) that halves, "
+      "so the std shrinks by 1/sqrt(2).", lambda d: 2.0 ** -d),
+     ("That ratio is larger than 1: LeCun's gradient is the *smaller* one; use 2 ** (-depth / 2).",
+      lambda d: 2.0 ** (d / 2)),
+     ("That is 1/sqrt(2) once; the factor applies once per layer: raise it to the power depth.",
+      lambda d: 1 / math.sqrt(2))],
+    "gradient_ratio(depth) = 2 ** (-depth / 2): one factor 1/sqrt(2) per ReLU layer.")
