@@ -186,3 +186,63 @@ def test_stored_slide_metadata_is_current():
              if types_of(slides.add_slide_metadata(copy.deepcopy(nb))) !=
              [cell.metadata.get("slideshow", {}).get("slide_type") for cell in nb.cells]]
     assert not stale, f"slide metadata out of date in {stale}: run  python tools/slides.py notebooks/*.ipynb"
+
+
+# ------------------------------------------------------------------ navigation lines
+def test_navigation_line_links_previous_contents_and_next_with_titles():
+    names, titles = ["00_start_here.ipynb", "01_b.ipynb", "02_c.ipynb"], ["Start here", "Bee", "Sea: a colon"]
+    assert slides.navigation_line(names, titles, 0) == \
+        "[Contents](00_start_here.ipynb) | [Next: Bee](01_b.ipynb) >"
+    assert slides.navigation_line(names, titles, 1) == \
+        "< [Previous: Start here](00_start_here.ipynb) | [Contents](00_start_here.ipynb) | [Next: Sea: a colon](02_c.ipynb) >"
+    assert slides.navigation_line(names, titles, 2) == \
+        "< [Previous: Bee](01_b.ipynb) | [Contents](00_start_here.ipynb)"
+    assert all(slides.is_nav_line(slides.navigation_line(names, titles, i)) for i in range(3))
+
+
+def test_titles_come_from_the_heading():
+    nb = new_notebook(cells=[new_markdown_cell(NAV + "\n\n# 7. What frameworks do by default\n\nText")])
+    assert slides.notebook_title(nb, "07_x.ipynb") == "What frameworks do by default"
+    assert slides.notebook_title(nb, "00_start_here.ipynb") == "Start here"
+    with pytest.raises(ValueError, match="no '# N. Title' heading"):
+        slides.notebook_title(new_notebook(cells=[new_markdown_cell("text")]), "03_y.ipynb")
+
+
+def test_add_navigation_replaces_inserts_and_is_idempotent():
+    line = "< [Previous: A](00_a.ipynb) | [Contents](00_start_here.ipynb) | [Next: C](02_c.ipynb) >"
+    nb = new_notebook(cells=[new_markdown_cell(NAV + "\n\n# 1. B"), code("x = 1", 1),
+                             new_markdown_cell("## Summary\n\n- done\n\n" + NAV)])
+    slides.add_navigation(nb, line)
+    assert nb.cells[0].source == line + "\n\n# 1. B"
+    assert nb.cells[-1].source == "## Summary\n\n- done\n\n" + line
+    again = slides.add_navigation(copy.deepcopy(nb), line)
+    assert [c.source for c in again.cells] == [c.source for c in nb.cells]
+    bare = new_notebook(cells=[new_markdown_cell("# 1. B"), new_markdown_cell("## Summary")])
+    slides.add_navigation(bare, line)
+    assert bare.cells[0].source == line + "\n\n# 1. B" and bare.cells[1].source == "## Summary\n\n" + line
+    ends_in_code = new_notebook(cells=[new_markdown_cell("# 1. B"), code("x = 1", 1)])
+    slides.add_navigation(ends_in_code, line)
+    assert len(ends_in_code.cells) == 3 and ends_in_code.cells[-1].source == line
+    assert ends_in_code.cells[1].outputs == []
+
+
+def test_navigation_is_generated_only_inside_the_course(tmp_path):
+    for name in ("00_start_here.ipynb", "01_b.ipynb", "02_c.ipynb"):
+        heading = "# Why?" if name.startswith("00") else f"# {int(name[:2])}. Title {name[3]}"
+        nbformat.write(new_notebook(cells=[new_markdown_cell(heading)]), tmp_path / name)
+    assert slides.navigation_for(tmp_path / "01_b.ipynb") == \
+        "< [Previous: Start here](00_start_here.ipynb) | [Contents](00_start_here.ipynb) | [Next: Title c](02_c.ipynb) >"
+    (tmp_path / "00_start_here.ipynb").unlink()
+    assert slides.navigation_for(tmp_path / "01_b.ipynb") is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_stored_navigation_lines_are_current(path):
+    """Each notebook starts and ends with the line generated from the notebook list (run tools/slides.py after a
+    notebook is added, renamed or retitled)."""
+    nb = nbformat.read(path, as_version=4)
+    want = slides.navigation_for(path)
+    first = nb.cells[0].source.split("\n")[0]
+    last = nb.cells[-1].source.rstrip("\n").split("\n")[-1]
+    assert first == want and last == want, \
+        f"{path.name}: navigation out of date: run  python tools/slides.py notebooks/*.ipynb"

@@ -5,7 +5,8 @@
 
 The stored outputs are what the strict nbval test compares a re-run against, so
 run this after every change to a notebook (``make notebooks`` does it for all).
-Slide types for lecture mode are set from the notebook's headings (tools/slides.py).
+Navigation lines and slide types for lecture mode are generated from the notebook's
+headings (tools/slides.py).
 Widget state is not stored (the live figures need a kernel anyway), and neither
 are per-cell timings, so a re-run that changes nothing leaves the file unchanged.
 """
@@ -16,7 +17,7 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from slides import add_slide_metadata   # noqa: E402  (lecture mode: RISE slide types from the notebook's structure)
+from slides import prepare   # noqa: E402  (navigation lines and RISE slide types, from the notebook's structure)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +34,7 @@ def execute(path, timeout=600):
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("jupytext", None)          # left by a conversion from a text file, if any
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    add_slide_metadata(nb)
+    prepare(nb, path)
     nbformat.write(nb, path)
 
 

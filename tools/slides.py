@@ -30,6 +30,10 @@ gets a fresh slide structure the next time this runs. The rules, in order
    hold more than :data:`BUDGET` lines: then the cell starts a ``subslide``
    (a code cell takes the markdown that introduces it along).
 
+The same tool writes every notebook's navigation line (previous | contents | next, with titles),
+at the top of its first cell and at the end of its last, from the list of numbered notebooks in its
+folder (:func:`navigation_line`); a notebook is never linked by hand.
+
 The notebook's ``rise`` metadata asks for scrolling (a slide taller than the
 screen scrolls rather than being cut) and for the slideshow to start at the title.
 """
@@ -209,6 +213,86 @@ def slide_types(cells):
     return types
 
 
+#: the start page: the contents every navigation line links to
+CONTENTS = "00_start_here.ipynb"
+#: how the navigation lines name the start page
+CONTENTS_TITLE = "Start here"
+_TITLE = re.compile(r"^#\s+(?:\d+\.\s+)?(.+?)\s*$", re.MULTILINE)
+
+
+def course_notebooks(folder):
+    """The course's notebooks in reading order: the numbered ``NN_*.ipynb`` files of ``folder``."""
+    return sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
+
+
+def notebook_title(nb, path):
+    """The title a navigation line gives the notebook: its ``# N. Title`` heading (the start page: 'Start here')."""
+    if Path(path).name == CONTENTS:
+        return CONTENTS_TITLE
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = _TITLE.search(cell.source)
+            if match:
+                return match.group(1)
+    raise ValueError(f"{Path(path).name} has no '# N. Title' heading for its navigation line")
+
+
+def navigation_line(names, titles, index):
+    """``< [Previous: title](prev) | [Contents](00_start_here.ipynb) | [Next: title](next) >`` for notebook ``index``.
+
+    ``names`` are the file names in reading order and ``titles`` their titles; the first
+    notebook has no previous link and the last no next link.
+    """
+    parts = [f"[Contents]({CONTENTS})"]
+    if index > 0:
+        parts.insert(0, f"< [Previous: {titles[index - 1]}]({names[index - 1]})")
+    if index < len(names) - 1:
+        parts.append(f"[Next: {titles[index + 1]}]({names[index + 1]}) >")
+    return " | ".join(parts)
+
+
+def add_navigation(nb, line):
+    """Put ``line`` first in the first cell and last in the last cell of ``nb`` (in place), replacing old ones."""
+    first = nb.cells[0]
+    lines = first.source.split("\n")
+    if lines and is_nav_line(lines[0]):
+        lines[0] = line
+    else:
+        lines[:0] = [line, ""]
+    first.source = "\n".join(lines)
+    last = nb.cells[-1]
+    if last.cell_type != "markdown" or last is first:
+        nb.cells.append(nbformat.v4.new_markdown_cell(line))
+        return nb
+    lines = last.source.rstrip("\n").split("\n")
+    if is_nav_line(lines[-1]):
+        lines[-1] = line
+    else:
+        lines += ["", line]
+    last.source = "\n".join(lines)
+    return nb
+
+
+def navigation_for(path):
+    """The navigation line of the notebook at ``path``, from the numbered notebooks beside it; None outside the course
+    (a folder without the start page)."""
+    path = Path(path)
+    paths = course_notebooks(path.parent)
+    if not (path.parent / CONTENTS).exists() or path.resolve() not in [p.resolve() for p in paths]:
+        return None
+    names = [p.name for p in paths]
+    titles = [notebook_title(nbformat.read(p, as_version=4), p) for p in paths]
+    return navigation_line(names, titles, names.index(path.name))
+
+
+def prepare(nb, path):
+    """Everything generated from a notebook's structure: its navigation line and its slide types (in place)."""
+    line = navigation_for(path)
+    if line is not None:
+        add_navigation(nb, line)
+    return add_slide_metadata(nb)
+
+
 def add_slide_metadata(nb):
     """Set ``cell.metadata.slideshow.slide_type`` on every cell of ``nb`` (in place) and return ``nb``.
 
@@ -238,12 +322,13 @@ def outline(nb):
 
 
 def apply(path):
-    """Add the slide metadata to the notebook at ``path``; rewrite the file only if it changed. True if it did."""
+    """Add the navigation line and the slide metadata to the notebook at ``path``; rewrite the file only if it
+    changed. True if it did."""
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     before = json.dumps(nb, sort_keys=True)
-    add_slide_metadata(copy.deepcopy(nb))     # dry run first: a rule that raises must not leave half a file
-    add_slide_metadata(nb)
+    prepare(copy.deepcopy(nb), path)     # dry run first: a rule that raises must not leave half a file
+    prepare(nb, path)
     if json.dumps(nb, sort_keys=True) == before:
         return False
     nbformat.write(nb, path)
@@ -259,9 +344,9 @@ def main(argv):
         return 2
     for path in paths:
         if show:
-            print(f"=== {path}\n{outline(add_slide_metadata(nbformat.read(path, as_version=4)))}")
+            print(f"=== {path}\n{outline(prepare(nbformat.read(path, as_version=4), path))}")
         else:
-            print(f"{path}: {'slide metadata updated' if apply(path) else 'up to date'}")
+            print(f"{path}: {'navigation and slide metadata updated' if apply(path) else 'up to date'}")
     return 0
 
 
