@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 import winit_helpers
-from winit_helpers import simulate
+from winit_helpers.maths.forward import simulate
 from winit_helpers.live import VIEWS
 
 HERE = Path(__file__).resolve().parent

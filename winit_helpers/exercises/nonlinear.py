@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..activations import get_activation, second_moment_gain
+from ..maths.activations import get_activation, second_moment_gain
 from ._check import FormulaCheck, report, try_call
 
 
