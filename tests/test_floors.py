@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,24 @@ def test_every_named_requirement_has_a_floor_that_its_own_specifier_admits():
             assert all(s.operator in ("<", "<=", "!=") for s in requirement.specifier), requirement
             continue
         assert Version(floor) in requirement.specifier, requirement
+
+
+def test_installed_versions_keep_the_promise():
+    """In .venv-floors (make test-floors) every direct requirement is installed at exactly its floor;
+    in any other environment (make test) at a version its requirement admits."""
+    at_floors = Path(sys.prefix).name == ".venv-floors"
+    checked = 0
+    for requirement in _named_requirements(REQUIREMENTS):
+        try:
+            installed = Version(version(requirement.name))
+        except PackageNotFoundError:
+            pytest.fail(f"{requirement.name} is required but not installed; run make setup (or make test-floors)")
+        floor = _floor(requirement)
+        if at_floors and floor is not None:
+            assert installed == Version(floor), (requirement.name, str(installed))
+        assert installed in requirement.specifier, (requirement.name, str(installed))
+        checked += 1
+    assert checked >= 10
 
 
 def test_pyproject_floors_equal_the_requirements_floors():
