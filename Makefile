@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# make test-floors: a second environment with every direct dependency at its lower bound
+FLOORS_VENV  := .venv-floors
+FLOORS_BIN   := $(FLOORS_VENV)/bin
+FLOORS_STAMP := $(FLOORS_VENV)/.installed
 # The course's matrices are small: on one BLAS thread per process they run steadily, while
 # several threads fighting over busy cores can be ten times slower (the tests run two processes).
 export OPENBLAS_NUM_THREADS ?= 1
@@ -12,11 +16,12 @@ export OMP_NUM_THREADS ?= 1
 # JupyterLab refuses to start as root (as in many containers) unless told it is fine
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab test test-unit test-notebooks test-browser notebooks bench html clean
+.PHONY: help setup lab test test-floors test-unit test-notebooks test-browser notebooks bench html clean
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab"
 	@echo "make test       set up (first time) and run the unit tests and every notebook"
+	@echo "make test-floors  the same tests with every requirement at its lower bound (.venv-floors)"
 	@echo "make notebooks  re-execute every notebook in place (after you change one)"
 	@echo "make bench      measure how fast the simulation and the live figures are"
 	@echo "make test-browser  open every notebook in headless Chromium and move every slider"
@@ -35,6 +40,18 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The constraints are generated from requirements.txt (and checked against pyproject.toml) on every
+# install, so the floors tested are the floors declared. Same Python as `make test`.
+$(FLOORS_STAMP): requirements.txt pyproject.toml tools/floors.py labextension/pyproject.toml $(wildcard labextension/winit-rise-widgets/*.json labextension/winit-rise-widgets/static/*.js)
+	@test -x $(FLOORS_BIN)/python || $(PYTHON) -m venv $(FLOORS_VENV)
+	$(FLOORS_BIN)/python tools/floors.py requirements.txt --pyproject pyproject.toml -o $(FLOORS_VENV)/constraints.txt
+	$(FLOORS_BIN)/python -m pip install --quiet --upgrade pip
+	$(FLOORS_BIN)/python -m pip install --quiet -r requirements.txt -c $(FLOORS_VENV)/constraints.txt
+	@touch $(FLOORS_STAMP)
+
+test-floors: $(FLOORS_STAMP)
+	$(FLOORS_BIN)/python -m pytest -n 2 --dist loadfile
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest tests
@@ -55,4 +72,4 @@ html: $(STAMP)
 	$(BIN)/python tools/build_site.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(FLOORS_VENV) .pytest_cache
