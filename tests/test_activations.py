@@ -66,7 +66,7 @@ def test_lecun_tanh_maps_plus_minus_one_to_itself():
 
 def _quad_moment(f):
     """E[f(z)^2], z ~ N(0, 1), by scipy's adaptive quadrature split at 0 (independent of the course's grid)."""
-    integrate = pytest.importorskip("scipy.integrate")
+    from scipy import integrate
     g = lambda z: f(np.asarray(z)) ** 2 * np.exp(-z * z / 2) / np.sqrt(2 * np.pi)   # noqa: E731
     return sum(integrate.quad(g, a, b, limit=500, epsabs=1e-14)[0] for a, b in ((-40, 0), (0, 40)))
 

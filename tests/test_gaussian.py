@@ -1,10 +1,9 @@
 """The one Gaussian expectation against closed forms and against scipy's adaptive quadrature (an independent reference)."""
 import numpy as np
 import pytest
+from scipy import integrate   # scipy comes with scikit-learn; it is the independent reference here
 
 from winit_helpers.maths.gaussian import normal_expectation
-
-integrate = pytest.importorskip("scipy.integrate")
 
 
 def _quad(f, std):

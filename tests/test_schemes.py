@@ -93,3 +93,13 @@ def test_errors_name_the_argument_and_the_choices():
         init_weights("he", 10, 10, seed=-1)
     with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
         make_rng(1.5)
+
+
+def test_make_rng_is_default_rng_for_a_seed_and_passes_a_generator_through():
+    assert np.array_equal(make_rng(5).standard_normal(4), np.random.default_rng(5).standard_normal(4))
+    assert np.array_equal(make_rng([5, 1]).standard_normal(4), np.random.default_rng([5, 1]).standard_normal(4))
+    g = np.random.default_rng(0)
+    assert make_rng(g) is g
+    for bad in (-1, 1.5, True, None, "0", [1, -2]):
+        with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
+            make_rng(bad)

@@ -243,6 +243,7 @@ class LayerStats:
 
     @property
     def depth(self):
+        """The number of layers, len(widths) - 1."""
         return len(self.widths) - 1
 
     @property

@@ -73,6 +73,7 @@ class _Replicas:
 
     @property
     def n_replicas(self):
+        """How many networks train side by side."""
         return self.W[0].shape[0]
 
     def _check_X(self, X, name="X"):

@@ -38,6 +38,7 @@ class Grid:
 
     @property
     def trained(self):
+        """True where a run's final loss fell below :data:`TRAINED_LOSS`, shape (depths, gains, seeds)."""
         with np.errstate(invalid="ignore"):
             return np.nan_to_num(self.final_loss, nan=np.inf) < TRAINED_LOSS
 

@@ -81,6 +81,7 @@ class Trainer:
 
     @property
     def history(self):
+        """The :class:`History` recorded so far."""
         steps = np.array(self._steps)
         return History(steps, np.stack(self._loss, axis=1), steps / self.steps_per_epoch)
 
@@ -101,6 +102,7 @@ class TrainingResult:
 
     @property
     def final_loss(self):
+        """Each replica's last recorded loss, shape (replicas,)."""
         return self.history.loss[:, -1]
 
 
