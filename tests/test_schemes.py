@@ -103,3 +103,16 @@ def test_make_rng_is_default_rng_for_a_seed_and_passes_a_generator_through():
     for bad in (-1, 1.5, True, None, "0", [1, -2]):
         with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
             make_rng(bad)
+
+
+def test_layer_stds_are_each_layers_scheme_std_times_the_multiplier():
+    from winit_helpers.maths.init import layer_stds
+    widths = (64, 32, 128, 10)
+    for scheme, multiplier in (("he", 1.7), ("glorot", 0.5), ("lecun", 1.0)):
+        expected = [multiplier * np.sqrt(_paper_variance(scheme, a, b)) for a, b in zip(widths[:-1], widths[1:])]
+        assert np.allclose(layer_stds(widths, scheme, multiplier=multiplier), expected, rtol=1e-12)
+
+
+def _paper_variance(scheme, fan_in, fan_out):
+    """Var(w) written out from the papers, independent of the scheme table."""
+    return {"he": 2.0 / fan_in, "glorot": 2.0 / (fan_in + fan_out), "lecun": 1.0 / fan_in}[scheme]
