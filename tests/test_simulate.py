@@ -223,3 +223,11 @@ def test_fan_in_outputs_bad_input():
         wh.fan_in_outputs(0)
     with pytest.raises(ValueError, match="unknown dtype 'float8'"):
         wh.simulate(5, 5, 1.0).overflow_layer("float8")
+
+
+def test_uniform_fan_in_outputs_have_mean_zero_and_the_uniform_variance():
+    # 200 seeds x 50 units: the mean and the variance against 4 standard errors of their spread
+    outs = np.array([wh.fan_in_outputs(20, 0.5, weights="uniform", n_samples=50, n_units=50, seed=s) for s in range(200)])
+    means, variances = outs.mean(axis=(1, 2)), outs.var(axis=(1, 2))
+    assert abs(means.mean()) < 4 * means.std() / np.sqrt(200)
+    assert abs(variances.mean() - 20 * 0.5 ** 2 / 3) < 4 * variances.std() / np.sqrt(200) + 0.02

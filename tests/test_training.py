@@ -153,3 +153,19 @@ def test_live_view_stops_when_asked():
     steps = asyncio.run(click_start_then_stop())
     assert 20 <= steps < 200 and not view.running and view.button.description == "Train"
     assert view.progress.value == steps
+
+
+def test_book_divisors_and_deep_stds_written_out():
+    from winit_helpers.training import deep_std
+    layers = (64, 32, 16, 10)
+    raw, book, fan_in = (book_weights(layers, init, seed=5) for init in ("none", "book", "fan_in"))
+    for k, n in enumerate(layers[:-1]):
+        assert np.allclose(book[k] * np.sqrt(n), raw[k]) and np.allclose(fan_in[k] * np.sqrt(n + 1), raw[k])
+    assert deep_std("he", 50) == pytest.approx(np.sqrt(2 / 50)) and deep_std("lecun", 50) == pytest.approx(1 / np.sqrt(50))
+    assert deep_std("unscaled", 50, 0.3) == 0.3
+
+
+def test_an_epoch_counts_the_last_partial_batch():
+    net = DeepReLUNetwork(depth=1, width=4, n_in=5, n_out=3, seed=0)
+    assert Trainer(net, X, Y, batch_size=3).steps_per_epoch == 3    # 7 samples: 3 + 3 + 1
+    assert Trainer(net, X, Y, batch_size=7).steps_per_epoch == 1
