@@ -1,19 +1,14 @@
 """Every live view of the course, driven from the kernel as a slider would drive it.
 
-The views are found through the registry (``winit_helpers.live.VIEWS``), so a new
+The views are found through the registry (``winit_helpers.live.all_views()``), so a new
 view is tested here as soon as it is registered.
 """
-import importlib
-import pkgutil
-
 import numpy as np
 import pytest
 
-import winit_helpers
-from winit_helpers.live import VIEWS
+from winit_helpers.live import all_views
 
-for module in pkgutil.iter_modules(winit_helpers.__path__):   # import every module: fills the registry
-    importlib.import_module(f"winit_helpers.{module.name}")
+VIEWS = all_views()   # imports every module of the package, which registers its views
 
 
 def positions(control):

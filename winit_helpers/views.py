@@ -11,7 +11,8 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ._checks import check_positive_int
-from .live import LiveView, Panel, dropdown, int_slider, log_slider, register_view
+from .figures.base import Panel
+from .live import LiveView, dropdown, int_slider, log_slider, register_view
 from .style import font_size
 from .simulate import (LOG10_MAX, LOG10_MIN, fan_in_outputs, pow10_str, predicted_log10_std,
                        predicted_output_std, simulate)

@@ -9,7 +9,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from . import meanfield as mf
-from .live import DPI, LiveView, Panel, int_slider, register_view
+from .figures.base import DPI, Panel
+from .live import LiveView, int_slider, register_view
 from .style import font_size
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)

@@ -17,7 +17,8 @@ from matplotlib.patches import Polygon
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from ._checks import check_choice, check_positive_float, check_positive_int
-from .live import LiveView, Panel, dropdown, int_slider, log_slider, register_view
+from .figures.base import Panel
+from .live import LiveView, dropdown, int_slider, log_slider, register_view
 from .style import font_size
 from .schemes import SCHEMES, check_distribution, get_scheme
 from .stack import check_widths, draw_network, layer_stds, mean_field, run_stack

@@ -21,7 +21,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ._checks import check_positive_int
-from .live import DPI, LiveView, Panel, dropdown, int_slider, log_slider, png_bytes, register_view
+from .figures.base import DPI, Panel, png_bytes
+from .live import LiveView, dropdown, int_slider, log_slider, register_view
 from .style import font_size
 from .training import (DEEP_GAINS, DEEP_INITS, TRAINED_LOSS, DeepReLUNetwork, Trainer, load_digits_split)
 
