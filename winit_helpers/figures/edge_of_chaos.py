@@ -14,7 +14,7 @@ import numpy as np
 from .. import meanfield as mf
 from .._theory_figs_b import measured_chi1, two_input_distance
 from ..activations import LECUN_A, LECUN_B, gain
-from ..live import DPI, Panel
+from .base import DPI, Panel
 from ..style import font_size
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)

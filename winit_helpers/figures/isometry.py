@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import isometry as iso
-from .._theory_figs_b import (FIXUP, RESIDUAL_RULES, critical_setting, layer_statistics, residual_alpha,
+from .._theory_figs_b import (FIXUP, RESIDUAL_RULES, jacobian_setting, layer_statistics, residual_alpha,
                               residual_growth)
-from ..live import Panel
+from .base import Panel
 from ..style import font_size
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
@@ -71,7 +71,7 @@ class SpectrumPanel(Panel):
 
     def update(self, depth=16, width=100, activation="tanh", q_star=0.1, seed=0):
         depth, width = int(depth), int(width)
-        sw, sb, q0 = critical_setting(activation, q_star)
+        sw, sb, q0 = jacobian_setting(activation, q_star)
         spreads, svs, theory, hist, lines = {}, {}, {}, {}, {}
         layers = np.arange(1, depth + 1)
         top = 1.0

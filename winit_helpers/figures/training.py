@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._checks import check_positive_int
-from ..live import DPI, Panel
+from .base import DPI, Panel
 from ..style import font_size
 from ..training import DEEP_GAINS, TRAINED_LOSS, DeepReLUNetwork, Trainer, load_digits_split
 
