@@ -14,8 +14,8 @@ from ._checks import check_positive_int
 from .figures.base import Panel
 from .live import LiveView, dropdown, int_slider, log_slider, register_view
 from .style import font_size
-from .simulate import (LOG10_MAX, LOG10_MIN, fan_in_outputs, pow10_str, predicted_log10_std,
-                       predicted_output_std, simulate)
+from .maths.forward import LOG10_MAX, LOG10_MIN, fan_in_outputs, pow10_str, simulate
+from .maths.theory import predicted_log10_std, predicted_output_std
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.5)
 SIM_COLOR = "C0"

@@ -20,8 +20,9 @@ from ._checks import check_choice, check_positive_float, check_positive_int
 from .figures.base import Panel
 from .live import LiveView, dropdown, int_slider, log_slider, register_view
 from .style import font_size
-from .schemes import SCHEMES, check_distribution, get_scheme
-from .stack import check_widths, draw_network, layer_stds, mean_field, run_stack
+from .maths.forward import draw_network, run_stack
+from .maths.init import SCHEMES, check_distribution, check_widths, get_scheme, layer_stds
+from .maths.theory import mean_field
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.5)
 SIM_COLOR = "C0"

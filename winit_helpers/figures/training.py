@@ -16,9 +16,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._checks import check_positive_int
-from .base import DPI, Panel
 from ..style import font_size
 from ..training import DEEP_GAINS, TRAINED_LOSS, DeepReLUNetwork, Trainer, load_digits_split
+from .base import DPI, Panel
 
 CHANCE_LOSS = math.log(10)     # cross-entropy of a uniform guess over 10 classes
 #: the colour of each group of runs, by the key the notebook gives it (the book's inits, then the deep network's)
