@@ -10,7 +10,7 @@ import pytest
 from scipy.integrate import quad
 
 from figure_checks import assert_log_ticks_state_their_positions
-from winit_helpers import meanfield as mf
+from winit_helpers.maths import meanfield as mf
 from winit_helpers.figures.edge_of_chaos import NAMED_POINTS, ChaosPanel, draw_phase_diagram, phase_grid
 
 matplotlib.use("Agg")

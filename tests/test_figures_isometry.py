@@ -9,10 +9,10 @@ import pytest
 from scipy.integrate import quad
 
 from figure_checks import assert_log_ticks_state_their_positions
-from winit_helpers import isometry as iso
+from winit_helpers.maths import isometry as iso
 from winit_helpers.figures.isometry import SV_BINS, LSUVPanel, ResidualPanel, SpectrumPanel
 from winit_helpers.live.isometry import explore_isometry, explore_lsuv, explore_residual
-from winit_helpers._theory_figs_b import RESIDUAL_RULES, jacobian_setting, residual_alpha
+from winit_helpers.maths.theory import RESIDUAL_RULES, jacobian_setting, residual_alpha
 
 matplotlib.use("Agg")
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import meanfield as mf
-from .._theory_figs_b import measured_chi1, two_input_distance
-from ..activations import LECUN_A, LECUN_B, gain
-from .base import DPI, Panel
+from ..maths import meanfield as mf
+from ..maths.activations import LECUN_A, LECUN_B, gain
+from ..maths.theory import measured_chi1, two_input_distance
 from ..style import font_size
+from .base import DPI, Panel
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
 CORR_COLORS = ("C0", "C2", "C3")

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import isometry as iso
-from .._theory_figs_b import (FIXUP, RESIDUAL_RULES, jacobian_setting, layer_statistics, residual_alpha,
-                              residual_growth)
-from .base import Panel
+from ..maths import isometry as iso
+from ..maths.forward import propagate
+from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
 from ..style import font_size
+from .base import Panel
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
 SCHEME_COLORS = {"orthogonal": "C0", "gaussian": "C1"}
@@ -154,8 +154,9 @@ class LSUVPanel(Panel):
         depth, width = int(depth), int(width)
         x, w = self.data(width, start, depth, seed)
         result = iso.lsuv(w, x, activation, tol=tol, max_iter=max_iter, measure=measure)
-        before, _ = layer_statistics(w, x, activation)
-        after, saturated = layer_statistics(result.weights, x, activation)
+        before = propagate(x, list(w), activation).z_std
+        after = propagate(x, list(result.weights), activation).z_std
+        saturated = tanh_saturation(result.weights, x) if activation == "tanh" else 0.0
         layers = np.arange(1, depth + 1)
         self.before.set_data(layers, before)
         self.after.set_data(layers, after)

@@ -1,7 +1,7 @@
 """The live views of notebook 9: dynamical isometry, LSUV and residual networks, each wiring controls to a panel of
 :mod:`winit_helpers.figures.isometry`."""
-from .._theory_figs_b import RESIDUAL_RULES
 from ..figures.isometry import LSUVPanel, ResidualPanel, SpectrumPanel
+from ..maths.theory import RESIDUAL_RULES
 from .core import LiveView, dropdown, int_slider, log_slider, register_view
 
 

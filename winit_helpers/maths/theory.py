@@ -4,12 +4,17 @@
 * :func:`predicted_log10_std` (notebooks 2 and 3): layer k of a linear network has std (scale * sqrt(width))**k.
 * :func:`mean_field` (notebooks 4, 5 and 7): the per-layer stds of a stack of any widths, forward and
   backward, in the limit of infinitely wide layers.
+* notebooks 8 and 9: :func:`two_input_distance` (two inputs through a tanh network), :func:`jacobian_setting`
+  (the critical networks whose Jacobians notebook 9 draws), :data:`RESIDUAL_RULES`, :func:`residual_alpha` and
+  :func:`residual_growth` (a residual stream's mean square, (1 + a^2)^l), and two measured counterparts the
+  figures print, :func:`measured_chi1` and :func:`tanh_saturation`.
 """
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._checks import check_choice, check_positive_float, check_positive_int
+from . import meanfield as mf
 from .activations import get_activation
 from .forward import OUTPUTS
 from .gaussian import normal_expectation
@@ -82,3 +87,63 @@ def mean_field(widths, stds, activation="tanh", *, input_std=1.0, output="same",
         grad[k] = np.sqrt(var)
         var = var * widths[k + 1] * stds[k] ** 2    # back through W_k: fan_out * Var(w)
     return MeanField(z, h, grad)
+
+
+# --------------------------------------------------------------------------- notebooks 8 and 9
+def two_input_distance(q, c):
+    """``sqrt(2 q (1 - c))``: the distance ``|h_a - h_b| / sqrt(N)`` of two inputs with variance ``q`` and correlation ``c``."""
+    q, c = np.asarray(q, dtype=float), np.asarray(c, dtype=float)
+    return np.sqrt(np.maximum(2.0 * q * (1.0 - c), 0.0))
+
+
+def measured_chi1(chi, depth):
+    """The measured chi_1 of a simulated network: the mean of its per-layer growth ``chi`` over the last two thirds
+    of ``depth`` layers (over all of them below 3 layers), once the variance has settled near q*."""
+    depth = check_positive_int("depth", depth)
+    chi = np.asarray(chi, dtype=float)[:depth]
+    return float(chi[depth // 3:].mean() if depth >= 3 else chi.mean())
+
+
+def jacobian_setting(activation, q_star=0.1):
+    """``(sigma_w, sigma_b, q0)`` of a critical network: tanh on the edge of chaos with fixed point ``q_star``
+    (:func:`.meanfield.critical_line`), ReLU at He's sqrt(2), linear at 1 (both without bias, input variance 1)."""
+    check_choice("activation", activation, ["tanh", "relu", "linear"])
+    if activation == "tanh":
+        sw, sb = (float(v) for v in mf.critical_line(q_star))
+        return sw, sb, float(q_star)
+    return (float(np.sqrt(2.0)) if activation == "relu" else 1.0), 0.0, 1.0
+
+
+#: the rules for a residual network's branch scale a, by the label the figures show
+RESIDUAL_RULES = ("a = 1", "a = 0.5", "a = 1/sqrt(L)", "a = 1/L", "Fixup: last layer of each branch = 0")
+FIXUP = RESIDUAL_RULES[-1]
+
+
+def residual_alpha(rule, depth):
+    """The branch scale ``a`` that ``rule`` gives a network of ``depth`` blocks (Fixup: a = 1, with zeroed last layers)."""
+    check_choice("rule", rule, list(RESIDUAL_RULES))
+    depth = check_positive_int("depth", depth)
+    return {"a = 1": 1.0, "a = 0.5": 0.5, "a = 1/sqrt(L)": 1.0 / np.sqrt(depth), "a = 1/L": 1.0 / depth,
+            FIXUP: 1.0}[rule]
+
+
+def residual_growth(alpha, layers, zero_last=False):
+    """Growth of a residual stream's mean square after ``layers`` blocks ``x + a f(x)``: ``(1 + a**2) ** l``.
+
+    Each block adds an independent branch whose mean square is ``a**2`` times the stream's (He weights keep
+    ``f``'s output at the input's mean square).  With ``zero_last`` (Fixup) every branch starts at 0: growth 1.
+    """
+    layers, alpha = np.asarray(layers, dtype=float), np.asarray(alpha, dtype=float)
+    if zero_last:
+        return np.ones(np.broadcast(alpha, layers).shape)
+    return (1.0 + alpha ** 2) ** layers
+
+
+def tanh_saturation(weights, x, threshold=0.99):
+    """The fraction of units with ``|tanh(x @ W)| > threshold``, averaged over the layers of a tanh network."""
+    fractions = []
+    for w in weights:
+        h = np.tanh(x @ w)
+        fractions.append(np.mean(np.abs(h) > threshold))
+        x = h
+    return float(np.mean(fractions))
