@@ -159,3 +159,16 @@ def test_the_static_figure_draws_with_pyplot(grid):
     result = ChaosPanel.plot(sigma_w=2.5, sigma_b=0.5, depth=30, grid=grid)
     assert "chaotic" in result.message
     plt.close("all")
+
+
+def test_log_axis_labels_at_every_slider_end_and_default(grid):
+    from winit_helpers.live.edge_of_chaos import explore_edge_of_chaos
+    view = explore_edge_of_chaos(grid=grid)
+    for name, control in view.controls.items():
+        start = control.value
+        for value in (control.min, start, control.max):
+            control.value = value
+            assert view.error is None, view.error
+            for ax in (view.panel.ax_q, view.panel.ax_d):
+                assert_log_ticks_state_their_positions(ax.yaxis, f"{name} = {value}")
+        control.value = start
