@@ -165,6 +165,19 @@ def test_lsuv_lines_are_each_layers_std_before_and_after(lsuv, activation, measu
     if measure == "pre":       # measured before the activation, LSUV reaches variance 1 at every layer
         assert result.lsuv.converged.all()
         np.testing.assert_allclose(lsuv.after.get_ydata() ** 2, 1.0, atol=0.01)
+    elif activation == "relu":  # measured after relu: relu(x @ W) reaches variance 1 instead
+        h, post = x, []
+        for layer in result.lsuv.weights:
+            h = np.where(h @ layer > 0, h @ layer, 0.0)
+            post.append(h.var())
+        np.testing.assert_allclose(post, 1.0, atol=0.01)
+    # the start the label names: orthogonal columns (W^T W = I), or Gaussian entries with variance 1/width
+    gram = np.einsum("lij,lik->ljk", w, w)
+    if start == "orthogonal":
+        np.testing.assert_allclose(gram, np.broadcast_to(np.eye(width), gram.shape), atol=1e-10)
+    else:
+        assert np.abs(gram - np.eye(width)).max() > 0.1
+        assert w.var() == pytest.approx(1 / width, rel=0.05)   # depth * width^2 >= 4e4 entries: sd of this 0.7 %
     assert_log_ticks_state_their_positions(lsuv.ax_std.yaxis, f"LSUV {activation} {measure} {depth} {width} {start}")
 
 
