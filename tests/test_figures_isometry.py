@@ -205,6 +205,7 @@ def test_every_view_of_notebook_9_redraws_at_its_extremes_and_tells_the_story():
     lsuv_view.controls["measure"].value = "post"
     assert not lsuv_view.result.lsuv.converged.any() and "saturated" in lsuv_view.result.message
     res = explore_residual()
+    assert tuple(res.controls["rule"].options) == RESIDUAL_RULES     # every rule can be chosen
     res.controls["rule"].value = "Fixup: last layer of each branch = 0"
     assert np.allclose(res.result.mean_square, res.result.mean_square[0])
 
