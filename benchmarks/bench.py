@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from winit_helpers import simulate
+from winit_helpers.maths.forward import simulate
 from winit_helpers.live import all_views
 
 HERE = Path(__file__).resolve().parent

@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from winit_helpers.activations import (ACTIVATIONS, EXTRA_ACTIVATIONS, GAINS, get_activation, gain,
-                                       normal_expectation, second_moment_gain, slope_gain)
+from winit_helpers.maths.activations import (ACTIVATIONS, EXTRA_ACTIVATIONS, GAINS, get_activation, gain,
+                                             second_moment_gain, slope_gain)
+from winit_helpers.maths.gaussian import normal_expectation
 
 ALL = list(ACTIVATIONS) + list(EXTRA_ACTIVATIONS)
 

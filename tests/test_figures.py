@@ -18,10 +18,9 @@ from winit_helpers.figures.fix import FixPanel
 from winit_helpers.figures.frameworks import FrameworkPanel
 from winit_helpers.figures.gradients import INITS, SHAPES, ForwardBackwardPanel
 from winit_helpers.figures.nonlinearities import HistogramPanel, violin_xy
-from winit_helpers.framework_defaults import FRAMEWORKS
-from winit_helpers.schemes import SCHEMES, init_weights
-from winit_helpers.simulate import fan_in_outputs, simulate
-from winit_helpers.stack import run_stack
+from winit_helpers.maths.forward import fan_in_outputs, run_stack, simulate
+from winit_helpers.maths.frameworks import FRAMEWORKS
+from winit_helpers.maths.init import SCHEMES, init_weights
 
 NUMBER = r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 

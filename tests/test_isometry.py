@@ -4,8 +4,8 @@ exponents, the Pennington et al. moments, exact identities."""
 import numpy as np
 import pytest
 
-from winit_helpers import isometry as iso
-from winit_helpers.meanfield import critical_line
+from winit_helpers.maths import isometry as iso
+from winit_helpers.maths.meanfield import critical_line
 
 
 @pytest.mark.parametrize("n, m", [(5, 5), (40, 40), (7, 3), (3, 7)])

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from winit_helpers.schemes import (SCHEMES, get_scheme, init_weights, uniform_bound, unit_weights,
+from winit_helpers.maths.init import (SCHEMES, get_scheme, init_weights, uniform_bound, unit_weights,
                                    weight_std)
 
 FAN_IN, FAN_OUT = 784, 64   # rectangular, so swapping the fans changes every answer

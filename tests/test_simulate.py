@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import winit_helpers as wh
-from winit_helpers.simulate import LOG10_MAX
+from winit_helpers.maths.forward import LOG10_MAX
 
 
 def plain_loop(depth, width, scale, n_samples, activation, seed):

@@ -2,8 +2,10 @@
 import numpy as np
 import pytest
 
-from winit_helpers.activations import get_activation
-from winit_helpers.stack import (draw_network, layer_stds, mean_field, propagate, run_stack)
+from winit_helpers.maths.activations import get_activation
+from winit_helpers.maths.forward import draw_network, propagate, run_stack
+from winit_helpers.maths.init import layer_stds
+from winit_helpers.maths.theory import mean_field
 
 
 def explicit_backprop(x, weights, activation, r):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from . import meanfield as mf
+from .maths import meanfield as mf
 from .figures.base import DPI, Panel
 from .live import LiveView, int_slider, register_view
 from .style import font_size
@@ -191,7 +191,7 @@ def explore_edge_of_chaos(seed=0, grid=None):
 
 
 # --------------------------------------------------------------------------- notebook 9
-from . import isometry as iso                                    # noqa: E402  (notebook 9's helpers)
+from .maths import isometry as iso                                    # noqa: E402  (notebook 9's helpers)
 from .live import dropdown, log_slider                           # noqa: E402
 
 SCHEME_COLORS = {"orthogonal": "C0", "gaussian": "C1"}

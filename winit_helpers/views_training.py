@@ -24,7 +24,10 @@ from ._checks import check_positive_int
 from .figures.base import DPI, Panel, png_bytes
 from .live import LiveView, dropdown, int_slider, log_slider, register_view
 from .style import font_size
-from .training import (DEEP_GAINS, DEEP_INITS, TRAINED_LOSS, DeepReLUNetwork, Trainer, load_digits_split)
+from .training.data import load_digits_split
+from .training.networks import DEEP_GAINS, DEEP_INITS, DeepReLUNetwork
+from .training.sweeps import TRAINED_LOSS
+from .training.trainer import Trainer
 
 CHANCE_LOSS = math.log(10)     # cross-entropy of a uniform guess over 10 classes
 COLORS = {"book": "C0", "none": "C3", "tiny": "C7", "fan_in": "C2",

@@ -5,7 +5,7 @@ It never raises on a wrong answer, so the notebook still runs.
 """
 import numpy as np
 
-from .. import meanfield as mf
+from ..maths import meanfield as mf
 
 # two ordered and two chaotic points, all with q* < 2.3, where 101 Gauss-Hermite points are good to 5e-6
 _POINTS = [(0.8, 0.3), (1.5, 1.0), (1.8, 0.3), (2.0, 0.1)]

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..training import book_weights
+from ..training.networks import book_weights
 from .basics import _check_formula, report
 
 

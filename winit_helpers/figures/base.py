@@ -11,7 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import style  # noqa: F401  (WINIT_PROJECTOR=1 switches the projector style on)
-from ..stack import draw_network
+from ..maths.forward import draw_network
 
 DPI = 100            # static figures
 LIVE_DPI = 80        # live figures: a little smaller, so a redraw is faster; the browser scales the image to fit

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import check_positive_int
-from ..simulate import LOG10_MAX, LOG10_MIN, pow10_str, predicted_log10_std, simulate
+from ..maths.forward import LOG10_MAX, LOG10_MIN, pow10_str, simulate
+from ..maths.theory import growth_per_layer, predicted_log10_std
 from ..style import font_size
-from ..theory_figs import growth_per_layer
 from .base import SIM_COLOR, THEORY, Panel
 from .log_axes import log10_axis
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..simulate import fan_in_outputs
+from ..maths.forward import fan_in_outputs
+from ..maths.theory import fan_in_std, normal_pdf, predicted_output_std, weight_variance
 from ..style import font_size
-from ..theory_figs import fan_in_std, normal_pdf, weight_variance
 from .base import SIM_COLOR, THEORY, Panel
 from .log_axes import log_axis
 
@@ -67,7 +67,7 @@ class FanInPanel(Panel):
     def update(self, fan_in=1000, scale=1.0, weights="normal", *, n_samples=300, n_units=30, seed=0):
         y = fan_in_outputs(fan_in, scale, weights=weights, n_samples=n_samples, n_units=n_units, seed=seed)
         weight_var = weight_variance(scale, weights)
-        std, predicted = float(y.std()), float(fan_in_std(fan_in, weight_var))
+        std, predicted = float(y.std()), predicted_output_std(fan_in, scale, weights)
         edges = np.linspace(-4 * predicted, 4 * predicted, 41)
         counts, _ = np.histogram(np.clip(y, edges[0], edges[-1]), bins=edges, density=True)
         self.bars.set_data(counts, edges)

@@ -5,8 +5,8 @@ the figure is :class:`~winit_helpers.figures.depth.DepthPanel`'s, and the title
 says the rule.
 """
 from .._checks import check_positive_int
+from ..maths.theory import rule_scale
 from ..style import font_size
-from ..theory_figs import rule_scale
 from .depth import DepthPanel
 
 

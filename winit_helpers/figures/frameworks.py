@@ -2,11 +2,11 @@
 
 :class:`FrameworkPanel` is notebook 4's forward/backward figure for ``depth``
 layers of ``width`` units, with the weights of one of
-:data:`~winit_helpers.framework_defaults.FRAMEWORKS`; its heading gives the
+:data:`~winit_helpers.maths.frameworks.FRAMEWORKS`; its heading gives the
 rule's fan_in * Var(w), and its message the measured variance factor per layer.
 """
 from .._checks import check_positive_int
-from ..framework_defaults import framework_rule
+from ..maths.frameworks import framework_rule
 from .base import MAX_DEPTH
 from .gradients import ForwardBackwardPanel
 

@@ -12,8 +12,10 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .._checks import check_choice, check_positive_float
-from ..framework_defaults import FRAMEWORKS, InitRule
-from ..stack import check_widths, layer_stds, mean_field, run_stack
+from ..maths.forward import run_stack
+from ..maths.frameworks import FRAMEWORKS, InitRule
+from ..maths.init import check_widths, layer_stds
+from ..maths.theory import mean_field
 from ..style import font_size
 from .base import GRAD_COLOR, SIM_COLOR, THEORY, DrawCache, Panel
 from .log_axes import log_axis, set_log_limits

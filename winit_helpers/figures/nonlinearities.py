@@ -10,10 +10,10 @@ import numpy as np
 from matplotlib.patches import Polygon
 
 from .._checks import check_positive_int
-from ..schemes import check_distribution, get_scheme
-from ..stack import layer_stds, mean_field, run_stack
+from ..maths.forward import run_stack
+from ..maths.init import check_distribution, get_scheme, layer_stds
+from ..maths.theory import activation_range, mean_field
 from ..style import font_size
-from ..theory_figs import activation_range
 from .base import MAX_DEPTH, SIM_COLOR, THEORY, DrawCache, Panel
 from .log_axes import log_axis, set_log_limits
 

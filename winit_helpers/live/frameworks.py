@@ -1,7 +1,7 @@
 """The live view of notebook 7 (07_framework_defaults): a framework's default, the activation, depth and width."""
 from ..figures.base import MAX_DEPTH
 from ..figures.frameworks import FrameworkPanel
-from ..framework_defaults import FRAMEWORKS
+from ..maths.frameworks import FRAMEWORKS
 from .core import LiveView, dropdown, int_slider, register_view
 
 

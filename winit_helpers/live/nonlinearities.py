@@ -1,7 +1,7 @@
 """The live view of notebook 5 (05_nonlinearities_and_gains): the activation, the scheme, depth and width."""
 from ..figures.base import MAX_DEPTH
 from ..figures.nonlinearities import HistogramPanel
-from ..schemes import SCHEMES
+from ..maths.init import SCHEMES
 from .core import LiveView, dropdown, int_slider, log_slider, register_view
 
 #: the activations the drop-down offers

@@ -18,7 +18,8 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import check_choice, check_positive_float
+from .._checks import check_choice
+from .gaussian import normal_expectation
 
 
 @dataclass(frozen=True)
@@ -95,21 +96,6 @@ def get_activation(name):
 def gain(name):
     """The standard gain of activation ``name``: the g in std = g / sqrt(fan_in)."""
     return GAINS[check_choice("activation", name, list(GAINS))][0]
-
-
-# the standard normal density on a fine grid: E[g(z)] = sum(g(Z) * _W), exact to about 1e-7
-# even for a kink or a jump at 0 (ReLU and its derivative)
-_Z = np.linspace(-12.0, 12.0, 9600)   # an even count: 0 falls midway between two nodes
-_W = np.exp(-0.5 * _Z ** 2) * (_Z[1] - _Z[0]) / np.sqrt(2.0 * np.pi)
-
-
-def normal_expectation(fn, std=1.0):
-    """E[fn(std * z)] for z ~ N(0, 1), by quadrature on a fine grid (no sampling noise).
-
-    ``fn`` takes and returns an array, e.g. ``lambda x: np.tanh(x) ** 2``.
-    """
-    std = check_positive_float("std", std)
-    return float(np.asarray(fn(std * _Z), dtype=float) @ _W)
 
 
 def second_moment_gain(name):

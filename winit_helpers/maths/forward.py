@@ -1,7 +1,24 @@
-"""Forward and backward statistics through a stack of layers of any widths.
+"""The forward pass, measured: data pushed through layers of random weights, and per-layer statistics.
 
-``widths = [n0, n1, ..., nL]`` describes L layers; layer k maps n_(k-1) units to
-n_k with a weight matrix of shape (n_(k-1), n_k)::
+Two loops live here.
+
+1. :func:`simulate` (notebooks 2 and 3): square layers, one weight std.  It is the Q&A's loop,
+and nothing more::
+
+    x = rng.standard_normal((n_samples, width))          # the input, unit variance
+    for layer in range(depth):
+        w = rng.normal(0.0, scale, size=(width, width))    # a fresh matrix per layer
+        x = activation(x @ w)
+
+with one addition: the activations are kept as ``x * 10**log_scale``, and ``x`` is
+divided by its own std after each layer where that is exact (a linear or ReLU
+layer, or tanh where its input is so small that tanh(x) == x).  So the statistics
+stay finite and correct where float64 itself would overflow to ``inf`` or
+underflow to 0, and no RuntimeWarning reaches the user.
+
+2. :func:`propagate` and :func:`run_stack` (notebooks 4, 5 and 7): forward and backward statistics
+through a stack of layers of any widths.  ``widths = [n0, n1, ..., nL]`` describes L layers; layer k
+maps n_(k-1) units to n_k with a weight matrix of shape (n_(k-1), n_k)::
 
     h = x                                  # the input, n_samples x n0
     for W in weights:                      # forward
@@ -14,19 +31,189 @@ n_k with a weight matrix of shape (n_(k-1), n_k)::
 
 :func:`propagate` runs that loop on given weights and keeps only per-layer
 statistics (and, if asked, per-layer histograms); :func:`run_stack` draws the
-weights with a named scheme first.  :func:`mean_field` is the theory for the
+weights with a named scheme first.  :func:`.theory.mean_field` is the theory for the
 same statistics in the limit of infinitely wide layers.
+
+:func:`fan_in_outputs` (notebook 1) is one layer of neurons.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ._checks import check_choice, check_positive_float, check_positive_int
-from ._blas import one_blas_thread as _one_blas_thread
-from .activations import get_activation, normal_expectation
-from .schemes import check_distribution, unit_weights, weight_std
-from .simulate import _moments   # mean, std and max |value| in two dot products
+from .._blas import one_blas_thread as _one_blas_thread
+from .._checks import check_choice, check_positive_float, check_positive_int
+from .activations import get_activation
+from .init import check_distribution, check_widths, layer_stds, unit_weights
 
+# log10 of the largest finite value of each float type: activations beyond it are inf ...
+LOG10_MAX = {name: float(np.log10(np.finfo(name).max)) for name in ("float16", "float32", "float64")}
+# ... and of the smallest value above 0: activations below it are 0
+LOG10_MIN = {name: float(np.log10(np.finfo(name).smallest_subnormal)) for name in LOG10_MAX}
+
+_TINY = -8.0  # below |x| = 1e-8, tanh(x) == x to double precision
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Per-layer statistics of one run of :func:`simulate`.
+
+    Entry ``k`` of each array describes the output of layer ``k + 1``.
+    ``log10_std`` is always finite unless the activations are exactly zero;
+    ``std`` and ``mean`` read ``inf`` (or ``0.0``) where float64 cannot hold them.
+    """
+    depth: int
+    width: int
+    scale: float
+    activation: str
+    n_samples: int
+    seed: int
+    log10_std: np.ndarray      # log10 of the std over all samples and units
+    log10_absmax: np.ndarray   # log10 of the largest |activation|
+    mean_sign: np.ndarray      # sign of the mean (-1, 0 or 1)
+    log10_abs_mean: np.ndarray # log10 of |mean|
+
+    @property
+    def std(self):
+        """Std of each layer's output (``inf`` past float64's range)."""
+        with np.errstate(over="ignore"):
+            return 10.0 ** self.log10_std
+
+    @property
+    def mean(self):
+        """Mean of each layer's output (``+-inf`` past float64's range)."""
+        with np.errstate(over="ignore"):
+            return self.mean_sign * 10.0 ** self.log10_abs_mean
+
+    @property
+    def layers(self):
+        """Layer numbers 1 .. depth, for plotting."""
+        return np.arange(1, self.depth + 1)
+
+    def overflow_layer(self, dtype="float64"):
+        """First layer whose largest |activation| exceeds ``dtype``'s range (None if none does).
+
+        That is where a plain numpy loop in that dtype would first produce ``inf``.
+        """
+        if dtype not in LOG10_MAX:
+            raise ValueError(f"unknown dtype {dtype!r}; choose one of: {', '.join(LOG10_MAX)}")
+        over = np.flatnonzero(self.log10_absmax > LOG10_MAX[dtype])
+        return int(over[0]) + 1 if over.size else None
+
+    def underflow_layer(self, dtype="float64"):
+        """First layer whose largest |activation| is below ``dtype``'s smallest number (None if none is).
+
+        That is where a plain numpy loop in that dtype would hold nothing but zeros.
+        """
+        if dtype not in LOG10_MIN:
+            raise ValueError(f"unknown dtype {dtype!r}; choose one of: {', '.join(LOG10_MIN)}")
+        under = np.flatnonzero(self.log10_absmax < LOG10_MIN[dtype])
+        return int(under[0]) + 1 if under.size else None
+
+    def head(self, depth):
+        """The statistics of the first ``depth`` layers: the same as simulating only ``depth`` layers."""
+        depth = check_positive_int("depth", depth)
+        if depth > self.depth:
+            raise ValueError(f"depth must be at most {self.depth} (the layers simulated), got {depth}")
+        cut = slice(0, depth)
+        return replace(self, depth=depth, log10_std=self.log10_std[cut], log10_absmax=self.log10_absmax[cut],
+                       mean_sign=self.mean_sign[cut], log10_abs_mean=self.log10_abs_mean[cut])
+
+    def rescale(self, scale):
+        """The same run with every weight multiplied by ``scale / self.scale``.
+
+        Exact for linear and ReLU layers (f(c x) = c f(x)): layer k's output is
+        multiplied by (scale / self.scale) ** k.  That is all a change of scale does.
+        """
+        scale = check_positive_float("scale", scale)
+        if not get_activation(self.activation).homogeneous:
+            raise ValueError(f"rescale is exact only for linear and relu layers, not {self.activation!r}; "
+                             "call simulate(...) with the new scale instead")
+        shift = self.layers * np.log10(scale / self.scale)
+        return replace(self, scale=scale, log10_std=self.log10_std + shift,
+                       log10_absmax=self.log10_absmax + shift, log10_abs_mean=self.log10_abs_mean + shift)
+
+
+def simulate(depth, width, scale, *, n_samples=500, activation="linear", seed=0):
+    """Push ``n_samples`` standard-normal inputs through ``depth`` layers of ``width`` units.
+
+    Every layer gets a fresh ``width x width`` weight matrix drawn from
+    ``normal(0, scale)``, all from one generator seeded with ``seed``: the same
+    arguments give the same result, every time.  Returns a :class:`Simulation`
+    with per-layer arrays ``.mean``, ``.std`` and ``.log10_std``.
+    """
+    depth = check_positive_int("depth", depth)
+    width = check_positive_int("width", width)
+    scale = check_positive_float("scale", scale)
+    n_samples = check_positive_int("n_samples", n_samples, minimum=2)
+    act = get_activation(activation)
+
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n_samples, width))
+    log_scale = 0.0      # the true activations are x * 10**log_scale ...
+    rescale = 1.0        # ... once x is multiplied by this (folded into the next, smaller, weight matrix)
+    ones = np.ones(x.size)
+    stats = np.empty((4, depth))
+    with np.errstate(all="ignore"):       # log10(0) = -inf is a fine answer here
+        for k in range(depth):
+            z = x @ (rng.normal(0.0, scale, size=(width, width)) * rescale)
+            rescale = 1.0
+            if act.homogeneous:
+                x, exact = act.f(z), True
+            elif act.identity_near_zero and log_scale + np.log10(max(z.max(), -z.min())) < _TINY:
+                x, exact = z, True        # f(z) == z here, so z may stay rescaled
+            else:
+                x, exact, log_scale = act.f(z * 10.0 ** log_scale), False, 0.0
+            m, s, a = _moments(x.ravel(), ones)
+            stats[:, k] = (log_scale + np.log10(s), log_scale + np.log10(a),
+                           np.sign(m), log_scale + np.log10(abs(m)))
+            if exact and s > 0:           # divide by the std: the next layer sees unit-std input
+                rescale = 1.0 / s
+                log_scale += np.log10(s)
+    return Simulation(depth, width, scale, act.name, n_samples, seed, *stats)
+
+
+def _moments(flat, ones):
+    """Mean, std and largest |value| of a flat array, in a few fast passes (this is the hot loop)."""
+    mean = flat @ ones / flat.size
+    var = flat @ flat / flat.size - mean * mean
+    if var < 1e-8 * mean * mean:      # the shortcut lost its digits to cancellation: do it properly
+        var = flat.var()
+    return mean, np.sqrt(max(var, 0.0)), max(flat.max(), -flat.min())
+
+
+def fan_in_outputs(fan_in, scale=1.0, *, weights="normal", n_samples=100, n_units=1, seed=0):
+    """The outputs ``X @ W`` of ``n_units`` neurons, each adding up ``fan_in`` products.
+
+    ``X`` is ``(n_samples, fan_in)`` standard normal; ``W`` is ``(fan_in, n_units)``,
+    drawn from ``normal(0, scale)`` or, with ``weights="uniform"``, from
+    ``uniform(-scale, scale)``.  X first, then W, from one generator seeded with ``seed``.
+    """
+    fan_in = check_positive_int("fan_in", fan_in)
+    scale = check_positive_float("scale", scale)
+    weights = check_choice("weights", weights, ["normal", "uniform"])
+    n_samples = check_positive_int("n_samples", n_samples, minimum=2)
+    n_units = check_positive_int("n_units", n_units)
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_samples, fan_in))
+    if weights == "normal":
+        W = rng.normal(0.0, scale, size=(fan_in, n_units))
+    else:
+        W = rng.uniform(-scale, scale, size=(fan_in, n_units))
+    return X @ W
+
+
+def pow10_str(log10_value, digits=2):
+    """Write 10**log10_value in scientific notation, however large or small: 100.08 -> '1.2e+100'."""
+    if not np.isfinite(log10_value):
+        return "0" if log10_value < 0 else "inf"
+    exponent = int(np.floor(log10_value))
+    mantissa = 10.0 ** (log10_value - exponent)
+    if round(mantissa, digits - 1) >= 10:     # 9.99 rounds up to 10.0: carry into the exponent
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:.{digits - 1}f}e{exponent:+d}"
+
+
+# --------------------------------------------------------------------------- a stack of layers of any widths
 OUTPUTS = ("same", "softmax")
 
 @dataclass(frozen=True)
@@ -59,15 +246,6 @@ class StackStats:
     def layers(self):
         """Layer numbers 1 .. depth, for plotting."""
         return np.arange(1, self.depth + 1)
-
-
-def check_widths(widths):
-    """``widths`` as a tuple of positive ints, at least two of them (one layer)."""
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
-        raise TypeError(f"widths must be a list of layer widths such as [784, 256, 10], got {widths!r}")
-    if len(widths) < 2:
-        raise ValueError(f"widths must list at least two widths (input and output of one layer), got {list(widths)}")
-    return tuple(check_positive_int(f"widths[{k}]", w) for k, w in enumerate(widths))
 
 
 def _summary(a):
@@ -204,13 +382,6 @@ def propagate(x, weights, activation="tanh", *, output="same", backward=False, b
                           grad_input=g * 10.0 ** log_g, grad_hist=grad_hist)
 
 
-def layer_stds(widths, scheme="lecun", *, mode=None, gain=None, multiplier=1.0):
-    """The weight std of every layer of ``widths`` under ``scheme``, times ``multiplier``."""
-    widths = check_widths(widths)
-    multiplier = check_positive_float("multiplier", multiplier)
-    return [multiplier * weight_std(scheme, a, b, mode=mode, gain=gain) for a, b in zip(widths[:-1], widths[1:])]
-
-
 def draw_network(widths, distribution="normal", *, n_samples=200, seed=0):
     """The random numbers of one run: standard-normal inputs and unit-variance weights for every layer.
 
@@ -229,7 +400,7 @@ def run_stack(widths, scheme="lecun", activation="tanh", *, distribution=None, m
     """Draw a network of ``widths`` with ``scheme`` and run :func:`propagate` on standard-normal inputs.
 
     ``input_std`` scales the inputs; ``multiplier`` scales every weight; ``distribution``,
-    ``mode`` and ``gain`` go to the scheme (see :func:`winit_helpers.schemes.init_weights`).
+    ``mode`` and ``gain`` go to the scheme (see :func:`.init.init_weights`).
     The same ``seed`` gives the same inputs and unit draws whatever the scheme.
     ``draws``: the result of ``draw_network(widths, distribution, ...)`` to reuse (a live view keeps it).
     """
@@ -242,47 +413,3 @@ def run_stack(widths, scheme="lecun", activation="tanh", *, distribution=None, m
         raise ValueError("draws do not fit widths: pass draw_network(widths, ...) for the same widths")
     return propagate(input_std * x, [s * u for s, u in zip(stds, units)], activation,
                      output=output, backward=backward, bins=bins, seed=seed + 1)
-
-
-@dataclass(frozen=True)
-class MeanField:
-    """Infinite-width predictions, per layer: std of z_k, of h_k, and of dL/dz_k (relative to ``top``)."""
-    z_std: np.ndarray
-    h_std: np.ndarray
-    grad_z_std: np.ndarray
-
-
-def mean_field(widths, stds, activation="tanh", *, input_std=1.0, output="same", top_grad_std=1.0):
-    """What :func:`propagate` measures, predicted for infinitely wide layers.
-
-    Forward, each pre-activation is normal with variance
-    q_k = n_(k-1) Var(w_k) E[h_(k-1)^2]  (the second moment, not the variance, since w has mean 0),
-    and h_k = f(z_k).  Backward, Var(dL/dz_k) = n_(k+1) Var(w_(k+1)) Var(dL/dz_(k+1)) E[f'(z_k)^2].
-    ``stds`` are the layers' weight stds; the top layer's dL/dh_L has std ``top_grad_std``.
-    """
-    widths = check_widths(widths)
-    if len(stds) != len(widths) - 1:
-        raise ValueError(f"stds must hold one weight std per layer ({len(widths) - 1}), got {len(stds)}")
-    act = get_activation(activation)
-    check_choice("output", output, list(OUTPUTS))
-    depth = len(stds)
-    second = check_positive_float("input_std", input_std) ** 2
-    z, h, df2 = np.zeros(depth), np.zeros(depth), np.zeros(depth)
-    for k in range(depth):
-        f = get_activation("linear") if (output == "softmax" and k == depth - 1) else act
-        q = widths[k] * stds[k] ** 2 * second
-        z[k] = np.sqrt(q)
-        if q > 0 and np.isfinite(q):
-            mean = normal_expectation(f.f, z[k])
-            second = normal_expectation(lambda v: f.f(v) ** 2, z[k])
-            h[k] = np.sqrt(max(second - mean ** 2, 0.0))
-            df2[k] = normal_expectation(lambda v: f.df(v) ** 2, z[k])
-        else:
-            h[k] = second = df2[k] = np.nan
-    grad = np.zeros(depth)
-    var = top_grad_std ** 2
-    for k in reversed(range(depth)):
-        var = var * df2[k]
-        grad[k] = np.sqrt(var)
-        var = var * widths[k + 1] * stds[k] ** 2    # back through W_k: fan_out * Var(w)
-    return MeanField(z, h, grad)

@@ -21,7 +21,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._checks import check_choice, check_positive_float, check_positive_int
+from .._checks import check_choice, check_positive_float, check_positive_int
+from .gaussian import _ZMAX, _check_nonnegative, _node_count, _nodes, gaussian_expectation, gaussian_nodes
 
 A_LECUN, B_LECUN = 1.7159, 2.0 / 3.0   # LeCun et al. 1998: f(x) = 1.7159 tanh(2x/3)
 
@@ -46,22 +47,8 @@ PHI = {
     "lecun_tanh": (*_tanh_family(A_LECUN, B_LECUN), A_LECUN),
 }
 
-_ZMAX = 8.5   # exp(-8.5**2 / 2) ~ 2e-16: the Gaussian weight beyond is below double precision
-
-
 def _phi(activation):
     return PHI[check_choice("activation", activation, list(PHI))]
-
-
-def _check_nonnegative(name, value):
-    """An array of finite numbers >= 0 (sigma_b = 0 and q = 0 are allowed)."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number >= 0 or an array of them, got {value!r}") from None
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
-    return arr
 
 
 def _check_sigmas(sigma_w, sigma_b):
@@ -69,39 +56,6 @@ def _check_sigmas(sigma_w, sigma_b):
     if np.any(sw <= 0):
         raise ValueError(f"sigma_w must be > 0 (it is the weights' std times sqrt(fan_in)), got {sigma_w!r}")
     return sw, _check_nonnegative("sigma_b", sigma_b)
-
-
-def gaussian_nodes(q_max, accuracy=30.0):
-    """Nodes ``z`` and weights ``w`` with ``sum(w * f(sqrt(q) z)) ~= E[f(sqrt(q) z)]`` for every q <= q_max.
-
-    The trapezoid rule on [-8.5, 8.5] with step ``pi**2 / (accuracy * sqrt(q_max))``:
-    for tanh-like integrands its error falls like exp(-accuracy).
-    """
-    q_max = float(_check_nonnegative("q_max", q_max).max(initial=0.0))
-    accuracy = check_positive_float("accuracy", accuracy)
-    return _nodes(_node_count(q_max, accuracy))
-
-
-def _node_count(q_max, accuracy):
-    """n such that the step 8.5 / n is at most pi**2 / (accuracy * sqrt(q_max))."""
-    return int(np.ceil(_ZMAX * accuracy * max(1.0, np.sqrt(q_max)) / np.pi ** 2))
-
-
-@lru_cache(maxsize=128)
-def _nodes(n):
-    """2n + 1 trapezoid nodes on [-8.5, 8.5] with their normal-density weights (read-only arrays)."""
-    h = _ZMAX / n
-    z = np.arange(-n, n + 1) * h
-    w = h * np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
-    z.flags.writeable = w.flags.writeable = False
-    return z, w
-
-
-def gaussian_expectation(f, q, accuracy=30.0):
-    """``E[f(sqrt(q) z)]`` for ``z ~ normal(0, 1)``, for each entry of ``q`` (an array of variances >= 0)."""
-    q = _check_nonnegative("q", q)
-    z, w = gaussian_nodes(q, accuracy)
-    return f(np.sqrt(q)[..., None] * z) @ w
 
 
 def variance_map(q, sigma_w, sigma_b, activation="tanh"):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_choice, check_positive_float, check_positive_int
+from .._checks import check_choice, check_positive_float, check_positive_int
 
 SCHEMES = ("orthogonal", "gaussian")
 EULER_GAMMA = 0.5772156649015329
@@ -143,7 +143,7 @@ def derivative_moments(activation, q):
         return 1.0, 1.0
     if activation == "relu":
         return 0.5, 0.5
-    from .meanfield import gaussian_expectation
+    from .gaussian import gaussian_expectation
     df = _activation("tanh")[1]
     return (float(gaussian_expectation(lambda u: df(u) ** 2, q)),
             float(gaussian_expectation(lambda u: df(u) ** 4, q)))

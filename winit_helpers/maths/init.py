@@ -26,7 +26,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import check_choice, check_positive_float, check_positive_int
+from .._checks import check_choice, check_positive_float, check_positive_int
 
 
 @dataclass(frozen=True)
@@ -146,3 +146,21 @@ def init_weights(scheme, fan_in, fan_out, *, distribution=None, mode=None, gain=
     distribution = check_distribution(scheme, distribution)
     std = weight_std(scheme, fan_in, fan_out, mode=mode, gain=gain)
     return std * unit_weights(fan_in, fan_out, distribution, rng=rng, seed=seed)
+
+
+# --------------------------------------------------------------------------- a network of layers
+def check_widths(widths):
+    """``widths`` as a tuple of positive ints, at least two of them (one layer)."""
+    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
+        raise TypeError(f"widths must be a list of layer widths such as [784, 256, 10], got {widths!r}")
+    if len(widths) < 2:
+        raise ValueError(f"widths must list at least two widths (input and output of one layer), got {list(widths)}")
+    return tuple(check_positive_int(f"widths[{k}]", w) for k, w in enumerate(widths))
+
+
+
+def layer_stds(widths, scheme="lecun", *, mode=None, gain=None, multiplier=1.0):
+    """The weight std of every layer of ``widths`` under ``scheme``, times ``multiplier``."""
+    widths = check_widths(widths)
+    multiplier = check_positive_float("multiplier", multiplier)
+    return [multiplier * weight_std(scheme, a, b, mode=mode, gain=gain) for a, b in zip(widths[:-1], widths[1:])]

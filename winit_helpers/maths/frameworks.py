@@ -1,7 +1,7 @@
 """What deep-learning frameworks do by default for a dense layer's weights (bias aside).
 
 :data:`FRAMEWORKS` maps a label to an :class:`InitRule` (a scheme of
-:mod:`winit_helpers.schemes`, the fan it divides by, and the distribution):
+:mod:`winit_helpers.maths.init`, the fan it divides by, and the distribution):
 
 * PyTorch ``nn.Linear``: ``kaiming_uniform_(w, a=sqrt(5))``, that is U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
   Var(w) = 1 / (3 fan_in);
@@ -12,8 +12,8 @@
 import math
 from dataclasses import dataclass
 
-from ._checks import check_choice
-from .schemes import check_distribution, weight_std
+from .._checks import check_choice
+from .init import check_distribution, weight_std
 
 
 @dataclass(frozen=True)
