@@ -9,7 +9,6 @@
 * Flax ``nn.Dense``: ``lecun_normal``, Var(w) = 1 / fan_in (a truncated normal rescaled to that variance);
 * PyTorch's ``kaiming_normal_`` (He), mode fan_in: Var(w) = 2 / fan_in.
 """
-import math
 from dataclasses import dataclass
 
 from .._checks import check_choice
@@ -26,10 +25,6 @@ class InitRule:
     def std(self, fan_in, fan_out):
         """The weight std this rule gives a (fan_in -> fan_out) layer."""
         return weight_std(self.scheme, fan_in, fan_out, mode=self.mode)
-
-    def uniform_bound(self, fan_in, fan_out):
-        """The a of U(-a, a) with this rule's variance (a = sqrt(3) std)."""
-        return math.sqrt(3.0) * self.std(fan_in, fan_out)
 
     @property
     def form(self):
