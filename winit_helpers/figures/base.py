@@ -11,9 +11,18 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import style  # noqa: F401  (WINIT_PROJECTOR=1 switches the projector style on)
+from ..maths.forward import draw_network
 
 DPI = 100            # static figures
 LIVE_DPI = 80        # live figures: a little smaller, so a redraw is faster; the browser scales the image to fit
+
+#: how every figure draws a theory line, a simulated curve and a gradient curve
+THEORY = dict(color="black", linestyle="--", linewidth=1.5)
+SIM_COLOR = "C0"
+GRAD_COLOR = "C3"
+
+#: the most layers a figure of a stack (notebooks 4, 5 and 7) draws
+MAX_DEPTH = 50
 
 
 class Panel:
@@ -51,3 +60,20 @@ def png_bytes(fig):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
+
+
+class DrawCache:
+    """The unit draws of the last network asked for, reused while only the scale or scheme changes."""
+    max_elements = 13_000_000     # about 100 MB of float64; bigger networks are drawn afresh every time
+
+    def __init__(self):
+        self.key, self.draws = None, None
+
+    def get(self, widths, distribution, n_samples, seed):
+        key = (tuple(widths), distribution, n_samples, seed)
+        if key == self.key:
+            return self.draws
+        draws = draw_network(widths, distribution, n_samples=n_samples, seed=seed)
+        if sum(a * b for a, b in zip(widths[:-1], widths[1:])) <= self.max_elements:
+            self.key, self.draws = key, draws
+        return draws

@@ -2,6 +2,10 @@
 
 * :func:`predicted_output_std` (notebook 1): one neuron's output std, sqrt(fan_in * Var(w)).
 * :func:`predicted_log10_std` (notebooks 2 and 3): layer k of a linear network has std (scale * sqrt(width))**k.
+* :func:`weight_variance`, :func:`fan_in_std`, :func:`normal_pdf` (notebook 1's figure): Var(w) of a
+  normal or uniform scale, the law sqrt(fan_in * Var(w)) over many fan_in, the normal curve;
+* :func:`growth_per_layer`, :func:`rule_scale` (notebooks 2 and 3): scale * sqrt(width), multiplier / sqrt(width);
+* :func:`activation_range` (notebook 5's figure): the lowest and highest value of an activation.
 * :func:`mean_field` (notebooks 4, 5 and 7): the per-layer stds of a stack of any widths, forward and
   backward, in the limit of infinitely wide layers.
 * notebooks 8 and 9: :func:`two_input_distance` (two inputs through a tanh network), :func:`jacobian_setting`
@@ -27,10 +31,7 @@ def predicted_output_std(fan_in, scale=1.0, weights="normal"):
     Var(w) is ``scale**2`` for ``normal(0, scale)`` and ``scale**2 / 3`` for ``uniform(-scale, scale)``.
     """
     fan_in = check_positive_int("fan_in", fan_in)
-    scale = check_positive_float("scale", scale)
-    weights = check_choice("weights", weights, ["normal", "uniform"])
-    weight_var = scale ** 2 if weights == "normal" else scale ** 2 / 3
-    return float(np.sqrt(fan_in * weight_var))
+    return float(fan_in_std(fan_in, weight_variance(scale, weights)))
 
 
 def predicted_log10_std(depth, width, scale):
@@ -41,8 +42,7 @@ def predicted_log10_std(depth, width, scale):
     """
     depth = check_positive_int("depth", depth)
     width = check_positive_int("width", width)
-    scale = check_positive_float("scale", scale)
-    return np.arange(1, depth + 1) * np.log10(scale * np.sqrt(width))
+    return np.arange(1, depth + 1) * np.log10(growth_per_layer(width, scale))
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,47 @@ def mean_field(widths, stds, activation="tanh", *, input_std=1.0, output="same",
         grad[k] = np.sqrt(var)
         var = var * widths[k + 1] * stds[k] ** 2    # back through W_k: fan_out * Var(w)
     return MeanField(z, h, grad)
+
+
+# --------------------------------------------------------------------------- the figures of notebooks 1 to 5
+def weight_variance(scale, weights="normal"):
+    """Var(w) of ``normal(0, scale)`` (scale**2) or of ``uniform(-scale, scale)`` (scale**2 / 3)."""
+    scale = check_positive_float("scale", scale)
+    weights = check_choice("weights", weights, ["normal", "uniform"])
+    return scale ** 2 if weights == "normal" else scale ** 2 / 3
+
+
+def fan_in_std(fan_in, weight_var):
+    """sqrt(fan_in * Var(w)): the std of one neuron's output for unit-variance inputs, for one or many fan_in."""
+    fan_in = np.asarray(fan_in, dtype=float)
+    if not np.all(fan_in >= 1):
+        raise ValueError(f"fan_in must be >= 1, got {fan_in}")
+    return np.sqrt(fan_in * check_positive_float("weight_var", weight_var))
+
+
+def normal_pdf(x, std):
+    """The density of N(0, std**2) at ``x``: the curve a histogram of a neuron's outputs follows."""
+    std = check_positive_float("std", std)
+    x = np.asarray(x, dtype=float)
+    return np.exp(-0.5 * (x / std) ** 2) / (std * np.sqrt(2 * np.pi))
+
+
+def growth_per_layer(width, scale):
+    """scale * sqrt(width): the factor by which a linear layer with weights N(0, scale**2) multiplies the std."""
+    return check_positive_float("scale", scale) * np.sqrt(check_positive_float("width", width))
+
+
+def rule_scale(width, multiplier=1.0):
+    """multiplier / sqrt(width): the weight scale with which each layer multiplies the std by ``multiplier``."""
+    return check_positive_float("multiplier", multiplier) / np.sqrt(check_positive_float("width", width))
+
+
+def activation_range(name):
+    """(lowest, highest) value activation ``name`` takes: (-1, 1) for tanh, (0, inf) for relu, ..."""
+    f = get_activation(name).f
+    with np.errstate(all="ignore"):
+        lo, hi = f(np.array([-np.inf, np.inf]))
+    return float(lo), float(hi)
 
 
 # --------------------------------------------------------------------------- notebooks 8 and 9
