@@ -118,7 +118,7 @@ def test_residual_stream_grows_like_one_plus_alpha_squared():
 
 @pytest.mark.parametrize("call, error, words", [
     (lambda: iso.orthogonal(0), ValueError, "n must be a whole number >= 1"),
-    (lambda: iso.weight_stack(3, 4, "xavier"), ValueError, "unknown scheme 'xavier'"),
+    (lambda: iso.weight_stack(3, 4, "xavier"), ValueError, "unknown kind 'xavier'; choose one of: orthogonal, gaussian"),
     (lambda: iso.product_singular_values(np.ones((3, 4))), ValueError, "stack of square matrices"),
     (lambda: iso.jacobian_singular_values(np.ones((2, 3, 3)), "selu"), ValueError, "unknown activation 'selu'"),
     (lambda: iso.lsuv(np.ones((2, 3, 3)), np.ones((5, 4))), ValueError, "x must be a batch"),

@@ -4,25 +4,7 @@ import numpy as np
 import pytest
 
 from winit_helpers.maths import meanfield as mf
-from winit_helpers.maths.gaussian import gaussian_expectation
-
-
-@pytest.mark.parametrize("q", [0.0, 1e-6, 0.01, 0.5, 1.0, 7.0, 50.0])
-def test_gaussian_expectation_closed_forms(q):
-    # E[u^2] = q, E[u^4] = 3 q^2, E[cos u] = exp(-q/2) for u ~ N(0, q)
-    assert gaussian_expectation(lambda u: u ** 2, q) == pytest.approx(q, rel=1e-12, abs=1e-15)
-    assert gaussian_expectation(lambda u: u ** 4, q) == pytest.approx(3 * q * q, rel=1e-11, abs=1e-15)
-    assert gaussian_expectation(np.cos, q) == pytest.approx(np.exp(-q / 2), rel=1e-11)
-
-
-def test_gaussian_expectation_against_adaptive_quadrature():
-    integrate = pytest.importorskip("scipy.integrate")
-    for q in [1e-4, 0.1, 1.0, 4.0, 25.0, 100.0]:
-        s = np.sqrt(q)
-        for f in (lambda u: np.tanh(u) ** 2, lambda u: np.cosh(u) ** -4):
-            ref = integrate.quad(lambda z: f(s * z) * np.exp(-z * z / 2) / np.sqrt(2 * np.pi), -40, 40,
-                                 points=[0], limit=1000, epsabs=0, epsrel=1e-13)[0]
-            assert gaussian_expectation(f, q) == pytest.approx(ref, rel=1e-8)   # 5 digits asked; 8 delivered
+from winit_helpers.maths.activations import LECUN_A, LECUN_B
 
 
 @pytest.mark.parametrize("sw, sb", [(0.8, 0.3), (1.5, 0.5), (2.5, 0.5), (3.0, 1.0), (1.2, 0.0), (4.0, 3.0)])
@@ -62,9 +44,9 @@ def test_critical_line_has_chi1_one_and_starts_at_sigma_w_one():
 
 
 def test_lecun_tanh_is_a_rescaled_tanh():
-    ab = mf.A_LECUN * mf.B_LECUN
+    ab = LECUN_A * LECUN_B
     assert mf.chi1(1.0, 0.0, "lecun_tanh") == pytest.approx(mf.chi1(ab, 0.0), rel=1e-10)
-    assert mf.fixed_point(1.0, 0.0, "lecun_tanh") == pytest.approx(mf.fixed_point(ab, 0.0) / mf.B_LECUN ** 2,
+    assert mf.fixed_point(1.0, 0.0, "lecun_tanh") == pytest.approx(mf.fixed_point(ab, 0.0) / LECUN_B ** 2,
                                                                     rel=1e-9)
 
 
@@ -86,7 +68,7 @@ def test_theory_iterates_the_maps():
 def test_finite_width_network_lands_on_the_theory():
     # over 60 seeds (width 500, layers 11-40) the errors lay within 4.6% (q*) and 3.6% (chi_1)
     for sw, sb in [(1.5, 1.0), (2.5, 0.5)]:
-        run = mf.simulate_tanh_network(sw, sb, depth=40, width=500, seed=3)
+        run = mf.run_tanh_network(sw, sb, mf.draw_noise(40, 500, seed=3), seed=4)
         assert run.q[11:].mean() == pytest.approx(mf.fixed_point(sw, sb), rel=0.08)
         assert run.chi[10:].mean() == pytest.approx(mf.chi1(sw, sb), rel=0.06)
 
@@ -104,7 +86,7 @@ def test_phase_diagram_shape_and_sides():
     (lambda: mf.chi1(1.0, 0.0, activation="tahn"), "unknown activation 'tahn'"),
     (lambda: mf.correlation_map(1.5, 1.0, 0.0), "must lie in [-1, 1]"),
     (lambda: mf.theory(1.0, 0.0, depth=0), "depth must be a whole number"),
-    (lambda: gaussian_expectation(np.tanh, -1.0), "q must be finite and >= 0"),
+    (lambda: mf.variance_map(-1.0, 1.0, 0.0), "q must be finite and >= 0"),
     (lambda: mf.draw_noise(3, 1), "width must be a whole number >= 2"),
 ])
 def test_bad_input_is_named(call, words):
@@ -115,3 +97,44 @@ def test_bad_input_is_named(call, words):
 def test_bad_type_is_named():
     with pytest.raises(TypeError, match="sigma_w"):
         mf.fixed_point("big", 0.0)
+
+
+def _column_convention_run(sigma_w, sigma_b, depth, width, c0, seed):
+    """The same network written the other way round, W @ h with inputs as columns, from the same draws:
+    what the course computed before every layer became h @ W.  Returns (q, c, chi) per layer."""
+    rng = np.random.default_rng(seed)
+    Z, B = rng.standard_normal((depth, width, width)), rng.standard_normal((depth, width))
+    rng = np.random.default_rng(seed + 1)
+    g = rng.standard_normal((width, 2 * len(c0)))
+    h = np.empty_like(g)
+    for k, c in enumerate(c0):
+        a = g[:, 2 * k] / np.linalg.norm(g[:, 2 * k])
+        b = g[:, 2 * k + 1] - (g[:, 2 * k + 1] @ a) * a
+        b /= np.linalg.norm(b)
+        h[:, 2 * k], h[:, 2 * k + 1] = a, c * a + np.sqrt(1 - c * c) * b
+    h *= np.sqrt(width)
+    t = rng.standard_normal((width, len(c0)))
+    t /= np.linalg.norm(t, axis=0)
+    qs, cs, chis = [np.mean(h * h)], [], []
+    for layer in range(depth):
+        d = 1 - np.tanh(h[:, 0::2]) ** 2
+        t = sigma_w / np.sqrt(width) * Z[layer] @ (d * t)
+        growth = np.sum(t * t, axis=0)
+        chis.append(growth.mean())
+        t /= np.sqrt(growth)
+        h = sigma_w / np.sqrt(width) * Z[layer] @ np.tanh(h) + sigma_b * B[layer][:, None]
+        qs.append(np.mean(h * h))
+        a, b = h[:, 0::2], h[:, 1::2]
+        cs.append(np.sum(a * b, axis=0) / np.sqrt(np.sum(a * a, axis=0) * np.sum(b * b, axis=0)))
+    return np.array(qs), np.array(cs), np.array(chis)
+
+
+@pytest.mark.parametrize("sw, sb", [(0.5, 0.1), (1.0, 0.05), (1.5, 0.5), (2.5, 0.3), (4.0, 0.3)])
+def test_rows_times_w_gives_the_statistics_of_w_times_columns(sw, sb):
+    # W is (fan_in, fan_out) and a layer is h @ W; written as W^T @ h the numbers are the same
+    c0 = (0.2, 0.6, 0.99)
+    for seed in range(3):
+        run = mf.run_tanh_network(sw, sb, mf.draw_noise(30, 200, seed=seed), c0=c0, seed=seed + 1)
+        q, c, chi = _column_convention_run(sw, sb, 30, 200, c0, seed)
+        assert np.allclose(run.q, q, rtol=1e-9) and np.allclose(run.c[1:], c, atol=1e-9)
+        assert np.allclose(run.chi, chi, rtol=1e-9)

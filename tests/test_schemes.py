@@ -4,8 +4,15 @@ import math
 import numpy as np
 import pytest
 
-from winit_helpers.maths.init import (SCHEMES, get_scheme, init_weights, uniform_bound, unit_weights,
+from winit_helpers.maths.init import (make_rng, SCHEMES, check_distribution, get_scheme, uniform_bound, unit_weights,
                                    weight_std)
+
+
+def init_weights(scheme, fan_in, fan_out, *, distribution=None, mode=None, gain=None, seed=0):
+    """A scheme's weights as the course draws them: the scheme's std times unit-variance draws."""
+    distribution = check_distribution(scheme, distribution)
+    return weight_std(scheme, fan_in, fan_out, mode=mode, gain=gain) * unit_weights(fan_in, fan_out, distribution,
+                                                                                    seed=seed)
 
 FAN_IN, FAN_OUT = 784, 64   # rectangular, so swapping the fans changes every answer
 
@@ -62,7 +69,7 @@ def test_book_rule_is_lecun_normal():
 def test_same_seed_same_weights_and_rng_is_used():
     assert np.array_equal(init_weights("he", 10, 5, seed=7), init_weights("he", 10, 5, seed=7))
     rng = np.random.default_rng(0)
-    assert not np.array_equal(init_weights("he", 10, 5, rng=rng), init_weights("he", 10, 5, rng=rng))
+    assert not np.array_equal(init_weights("he", 10, 5, seed=rng), init_weights("he", 10, 5, seed=rng))
 
 
 def test_errors_name_the_argument_and_the_choices():
@@ -82,5 +89,30 @@ def test_errors_name_the_argument_and_the_choices():
         weight_std("standard_normal", 10, 10, mode="fan_in")
     with pytest.raises(ValueError, match="gain must be a finite number > 0, got -1.0"):
         weight_std("he", 10, 10, gain=-1.0)
-    with pytest.raises(ValueError, match="not both"):
-        init_weights("he", 10, 10, rng=np.random.default_rng(0), seed=1)
+    with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
+        init_weights("he", 10, 10, seed=-1)
+    with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
+        make_rng(1.5)
+
+
+def test_make_rng_is_default_rng_for_a_seed_and_passes_a_generator_through():
+    assert np.array_equal(make_rng(5).standard_normal(4), np.random.default_rng(5).standard_normal(4))
+    assert np.array_equal(make_rng([5, 1]).standard_normal(4), np.random.default_rng([5, 1]).standard_normal(4))
+    g = np.random.default_rng(0)
+    assert make_rng(g) is g
+    for bad in (-1, 1.5, True, None, "0", [1, -2]):
+        with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
+            make_rng(bad)
+
+
+def test_layer_stds_are_each_layers_scheme_std_times_the_multiplier():
+    from winit_helpers.maths.init import layer_stds
+    widths = (64, 32, 128, 10)
+    for scheme, multiplier in (("he", 1.7), ("glorot", 0.5), ("lecun", 1.0)):
+        expected = [multiplier * np.sqrt(_paper_variance(scheme, a, b)) for a, b in zip(widths[:-1], widths[1:])]
+        assert np.allclose(layer_stds(widths, scheme, multiplier=multiplier), expected, rtol=1e-12)
+
+
+def _paper_variance(scheme, fan_in, fan_out):
+    """Var(w) written out from the papers, independent of the scheme table."""
+    return {"he": 2.0 / fan_in, "glorot": 2.0 / (fan_in + fan_out), "lecun": 1.0 / fan_in}[scheme]

@@ -45,3 +45,15 @@ def check_choice(name, value, choices):
     if value not in choices:
         raise ValueError(f"unknown {name} {value!r}; choose one of: {', '.join(choices)}")
     return value
+
+
+def check_nonnegative(name, value):
+    """``value`` as an array of finite numbers >= 0 (a variance or a std of 0 is allowed)."""
+    import numpy as np
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number >= 0 or an array of them, got {value!r}") from None
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
+    return arr

@@ -12,7 +12,8 @@ from matplotlib.patches import Polygon
 from .._checks import check_positive_int
 from ..maths.forward import run_stack
 from ..maths.init import check_distribution, get_scheme, layer_stds
-from ..maths.theory import activation_range, mean_field
+from ..maths.activations import activation_range
+from ..maths.theory import mean_field
 from ..style import font_size
 from .base import MAX_DEPTH, SIM_COLOR, THEORY, DrawCache, Panel
 from .log_axes import log_axis, set_log_limits

@@ -1,34 +1,58 @@
-"""Activation functions, their derivatives, their gains, and what the simulation needs to know about them.
+"""Activation functions in one table: f, its derivatives, and its gains.
 
-``ACTIVATIONS`` maps a name to an :class:`Activation` (linear, tanh, relu,
-sigmoid); ``EXTRA_ACTIVATIONS`` adds SELU and LeCun's scaled tanh, and
-:func:`get_activation` finds either.  ``homogeneous`` marks the ones with
-f(c x) = c f(x) for every c > 0 (linear, ReLU): for those a network's
-activations can be rescaled freely, which is how :func:`winit_helpers.simulate`
-follows them past the range of float64.
+:data:`ACTIVATIONS` maps a name to an :class:`Activation` (linear, tanh, relu, sigmoid);
+:data:`EXTRA_ACTIVATIONS` adds SELU and LeCun's scaled tanh; :func:`get_activation` finds
+either.  Each row holds
 
-A *gain* g is the factor an initialisation puts in front of 1/sqrt(fan_in)
-(std = g / sqrt(fan_in)) to make up for what the activation does to the
-signal.  :data:`GAINS` holds the standard values (the ones PyTorch's
-``calculate_gain`` returns); :func:`second_moment_gain` measures the gain that
-keeps the second moment of a unit-variance input, E[f(z)^2] with z ~ N(0, 1).
+* ``f`` and ``df`` (its derivative, as a function of the pre-activation), and for the tanh
+  family ``d2f`` and ``bound`` = sup |f| (the mean-field fixed point, :mod:`.meanfield`, needs them);
+* ``homogeneous``: f(c x) = c f(x) for every c > 0 (linear, ReLU): a network of such layers
+  can be rescaled freely, which is how :func:`.forward.simulate` follows it past float64's range;
+* ``gain``: the conventional gain (PyTorch's ``nn.init.calculate_gain``), with ``gain_source``.
+
+A *gain* g is the factor in front of 1/sqrt(fan_in) in a weight std: std = g / sqrt(fan_in),
+so g = std * sqrt(fan_in).  This course calls that one quantity the gain everywhere (mean-field
+papers call it sigma_w).  Two gains follow from f alone, for z ~ N(0, 1):
+
+* the forward gain 1 / sqrt(E[f(z)^2]) (:func:`second_moment_gain`) keeps the second moment of the
+  signal from layer to layer;
+* the backward gain 1 / sqrt(E[f'(z)^2]) (:func:`backward_gain`) keeps the second moment of
+  the gradient.
+
+LeCun's 1.7159 and 2/3, He's sqrt(2) and the sigmoid are written here once; every other module
+imports them.  Used by notebooks 5 and 7 (directly), and by every simulation.
 """
+import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
 
 from .._checks import check_choice
 from .gaussian import normal_expectation
 
+#: He et al. 2015: ReLU keeps half of the second moment, so its gain is sqrt(2)
+HE_GAIN = math.sqrt(2.0)
+#: LeCun et al. 1998 (Efficient BackProp): f(x) = 1.7159 tanh(2x/3), chosen so that f(+-1) = +-1
+LECUN_A, LECUN_B = 1.7159, 2.0 / 3.0
+# SELU's two constants (Klambauer et al. 2017): with them a unit-variance, zero-mean
+# input gives a unit-variance, zero-mean output, E[selu(z)] = 0 and E[selu(z)^2] = 1.
+SELU_ALPHA = 1.6732632423543772
+SELU_LAMBDA = 1.0507009873554805
+
 
 @dataclass(frozen=True)
 class Activation:
+    """One row of the table: an activation function with its derivatives and its conventional gain."""
     name: str
     f: Callable[[np.ndarray], np.ndarray]
-    df: Callable[[np.ndarray], np.ndarray]   # derivative, as a function of the pre-activation
-    homogeneous: bool                         # f(c x) == c f(x) for c > 0
-    identity_near_zero: bool                  # f(x) == x to double precision when |x| < 1e-8
+    df: Callable[[np.ndarray], np.ndarray]    # derivative, as a function of the pre-activation
+    homogeneous: bool                          # f(c x) == c f(x) for c > 0
+    identity_near_zero: bool                   # f(x) == x to double precision when |x| < 1e-8
+    gain: float                                # the conventional gain: std = gain / sqrt(fan_in)
+    gain_source: str                           # where that gain comes from
+    d2f: Optional[Callable[[np.ndarray], np.ndarray]] = None   # second derivative (tanh family)
+    bound: float = math.inf                    # sup |f(x)|
 
 
 def sigmoid(x):
@@ -41,12 +65,6 @@ def _dsigmoid(x):
     return s * (1.0 - s)
 
 
-# SELU's two constants (Klambauer et al. 2017): with them a unit-variance, zero-mean
-# input gives a unit-variance, zero-mean output, E[selu(z)] = 0 and E[selu(z)^2] = 1.
-SELU_ALPHA = 1.6732632423543772
-SELU_LAMBDA = 1.0507009873554805
-
-
 def _selu(x):
     return SELU_LAMBDA * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0.0)))
 
@@ -55,37 +73,53 @@ def _dselu(x):
     return SELU_LAMBDA * np.where(x > 0, 1.0, SELU_ALPHA * np.exp(np.minimum(x, 0.0)))
 
 
-# LeCun et al. 1998 (Efficient BackProp): f(x) = 1.7159 tanh(2x/3), chosen so that f(+-1) = +-1
-LECUN_A, LECUN_B = 1.7159, 2.0 / 3.0
+def _scaled_tanh(a, b):
+    """f(x) = a tanh(b x) with its first and second derivatives."""
+    def f(x):
+        return a * np.tanh(b * x)
 
+    def df(x):
+        t = np.tanh(b * x)
+        return a * b * (1.0 - t * t)          # a b / cosh(b x)**2, without cosh's overflow
+
+    def d2f(x):
+        t = np.tanh(b * x)
+        return -2.0 * a * b * b * t * (1.0 - t * t)
+    return f, df, d2f
+
+
+_TANH = _scaled_tanh(1.0, 1.0)
+_LECUN_TANH = _scaled_tanh(LECUN_A, LECUN_B)
 
 ACTIVATIONS = {
-    "linear": Activation("linear", lambda x: x, np.ones_like, True, True),
-    "tanh": Activation("tanh", np.tanh, lambda x: 1.0 - np.tanh(x) ** 2, False, True),
-    "relu": Activation("relu", lambda x: np.maximum(x, 0.0), lambda x: (x > 0).astype(float), True, False),
-    "sigmoid": Activation("sigmoid", sigmoid, _dsigmoid, False, False),
+    "linear": Activation("linear", lambda x: x, np.ones_like, True, True,
+                         1.0, "a linear layer keeps the variance when fan_in * Var(w) = 1",
+                         d2f=np.zeros_like),
+    "tanh": Activation("tanh", _TANH[0], _TANH[1], False, True,
+                       5.0 / 3.0, "tanh shrinks the variance; 5/3 is a round value just above the forward "
+                                  "second-moment gain (1.59) and the slope gain 1/E[tanh'(z)] (1.65)",
+                       d2f=_TANH[2], bound=1.0),
+    "relu": Activation("relu", lambda x: np.maximum(x, 0.0), lambda x: (x > 0).astype(float), True, False,
+                       HE_GAIN, "ReLU keeps half of the second moment: E[relu(z)^2] = 1/2 (He et al. 2015)"),
+    "sigmoid": Activation("sigmoid", sigmoid, _dsigmoid, False, False,
+                          1.0, "a convention: sigmoid's slope at 0 is 1/4, so no single gain keeps its variance",
+                          bound=1.0),
 }
 
 EXTRA_ACTIVATIONS = {
-    "selu": Activation("selu", _selu, _dselu, False, False),
-    "lecun_tanh": Activation("lecun_tanh", lambda x: LECUN_A * np.tanh(LECUN_B * x),
-                             lambda x: LECUN_A * LECUN_B * (1.0 - np.tanh(LECUN_B * x) ** 2), False, False),
+    "selu": Activation("selu", _selu, _dselu, False, False,
+                       0.75, "PyTorch's choice for gradient flow in rectangular layers; SELU's self-normalising "
+                             "fixed point needs gain 1 (Klambauer et al. 2017)"),
+    "lecun_tanh": Activation("lecun_tanh", _LECUN_TANH[0], _LECUN_TANH[1], False, False,
+                             1.0, "LeCun et al. 1998 pair it with 1/sqrt(fan_in) weights: f(+-1) = +-1 and "
+                                  "one layer maps variance 1 to 0.75",
+                             d2f=_LECUN_TANH[2], bound=LECUN_A),
 }
 
 _ALL = {**ACTIVATIONS, **EXTRA_ACTIVATIONS}
 
-#: the standard gains (PyTorch's ``nn.init.calculate_gain``), with where each comes from
-GAINS = {
-    "linear": (1.0, "a linear layer keeps the variance when fan_in * Var(w) = 1"),
-    "sigmoid": (1.0, "a convention: sigmoid's slope at 0 is 1/4, so no single gain keeps its variance"),
-    "tanh": (5.0 / 3.0, "tanh shrinks the variance; 5/3 is a round value just above the forward "
-                        "second-moment gain (1.59) and the slope gain 1/E[tanh'(z)] (1.65)"),
-    "relu": (float(np.sqrt(2.0)), "ReLU keeps half of the second moment: E[relu(z)^2] = 1/2 (He et al. 2015)"),
-    "selu": (0.75, "PyTorch's choice for gradient flow in rectangular layers; SELU's self-normalising "
-                   "fixed point needs gain 1 (Klambauer et al. 2017)"),
-    "lecun_tanh": (1.0, "LeCun et al. 1998 pair it with 1/sqrt(fan_in) weights: f(+-1) = +-1 and "
-                        "one layer maps variance 1 to 0.75"),
-}
+#: the conventional gains with where each comes from, ``name -> (gain, source)``: a view of the table
+GAINS = {name: (a.gain, a.gain_source) for name, a in _ALL.items()}
 
 
 def get_activation(name):
@@ -94,20 +128,37 @@ def get_activation(name):
 
 
 def gain(name):
-    """The standard gain of activation ``name``: the g in std = g / sqrt(fan_in)."""
-    return GAINS[check_choice("activation", name, list(GAINS))][0]
+    """The conventional gain of activation ``name``: the g in std = g / sqrt(fan_in)."""
+    return get_activation(name).gain
+
+
+def activation_range(name):
+    """``(lowest, highest)``: the values ``f`` can take, f(-inf) and f(inf): (-1, 1) for tanh, (0, inf) for relu, ..."""
+    f = get_activation(name).f
+    with np.errstate(all="ignore"):
+        lo, hi = f(np.array([-np.inf, np.inf]))
+    return float(lo), float(hi)
 
 
 def second_moment_gain(name):
-    """The gain that keeps the second moment of a unit-variance input: 1 / sqrt(E[f(z)^2]).
+    """The gain that keeps the second moment of a unit-variance input: 1 / sqrt(E[f(z)^2]), z ~ N(0, 1).
 
     With Var(w) = g^2 / fan_in, the next layer's pre-activation has variance
     g^2 E[f(z)^2] when this one's is 1: this g makes that 1 again.
     """
     f = get_activation(name).f
-    return 1.0 / np.sqrt(normal_expectation(lambda x: f(x) ** 2))
+    return float(1.0 / np.sqrt(normal_expectation(lambda x: f(x) ** 2)))
+
+
+def backward_gain(name):
+    """The gain that keeps the second moment of a unit-variance gradient: 1 / sqrt(E[f'(z)^2]), z ~ N(0, 1).
+
+    Going back through a layer multiplies the gradient's variance by fan_out Var(w) E[f'(z)^2].
+    """
+    df = get_activation(name).df
+    return float(1.0 / np.sqrt(normal_expectation(lambda x: df(x) ** 2)))
 
 
 def slope_gain(name):
     """The gain that makes up for the average slope: 1 / E[f'(z)] for z ~ N(0, 1)."""
-    return 1.0 / normal_expectation(get_activation(name).df)
+    return float(1.0 / normal_expectation(get_activation(name).df))

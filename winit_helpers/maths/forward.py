@@ -43,7 +43,7 @@ import numpy as np
 from .._blas import one_blas_thread as _one_blas_thread
 from .._checks import check_choice, check_positive_float, check_positive_int
 from .activations import get_activation
-from .init import check_distribution, check_widths, layer_stds, unit_weights
+from .init import check_distribution, check_widths, layer_stds, make_rng, unit_weights
 
 # log10 of the largest finite value of each float type: activations beyond it are inf ...
 LOG10_MAX = {name: float(np.log10(np.finfo(name).max)) for name in ("float16", "float32", "float64")}
@@ -147,7 +147,7 @@ def simulate(depth, width, scale, *, n_samples=500, activation="linear", seed=0)
     n_samples = check_positive_int("n_samples", n_samples, minimum=2)
     act = get_activation(activation)
 
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     x = rng.standard_normal((n_samples, width))
     log_scale = 0.0      # the true activations are x * 10**log_scale ...
     rescale = 1.0        # ... once x is multiplied by this (folded into the next, smaller, weight matrix)
@@ -193,7 +193,7 @@ def fan_in_outputs(fan_in, scale=1.0, *, weights="normal", n_samples=100, n_unit
     weights = check_choice("weights", weights, ["normal", "uniform"])
     n_samples = check_positive_int("n_samples", n_samples, minimum=2)
     n_units = check_positive_int("n_units", n_units)
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     X = rng.normal(size=(n_samples, fan_in))
     if weights == "normal":
         W = rng.normal(0.0, scale, size=(fan_in, n_units))
@@ -217,8 +217,11 @@ def pow10_str(log10_value, digits=2):
 OUTPUTS = ("same", "softmax")
 
 @dataclass(frozen=True)
-class StackStats:
-    """Per-layer statistics of one run; entry k - 1 of each array describes layer k.
+class LayerStats:
+    """Per-layer statistics of a stack of layers; entry k - 1 of each array describes layer k.
+
+    :func:`propagate` measures them on one run (``n_samples`` inputs);
+    :func:`.theory.mean_field` predicts them for infinitely wide layers (``n_samples`` is None).
 
     ``h_std``/``h_mean``: the activations f(z_k); ``z_std``: the pre-activations z_k;
     ``grad_z_std``: dL/dz_k; ``grad_h_std``: dL/dh_(k-1), the gradient that layer k
@@ -240,6 +243,7 @@ class StackStats:
 
     @property
     def depth(self):
+        """The number of layers, len(widths) - 1."""
         return len(self.widths) - 1
 
     @property
@@ -296,7 +300,7 @@ def _softmax_minus_onehot(logits, labels):
 
 
 def propagate(x, weights, activation="tanh", *, output="same", backward=False, bins=0, seed=0):
-    """Run ``x`` forward (and, if ``backward``, a gradient back) through ``weights``; return a :class:`StackStats`.
+    """Run ``x`` forward (and, if ``backward``, a gradient back) through ``weights``; return a :class:`LayerStats`.
 
     ``weights`` is a list of matrices, the k-th of shape (n_(k-1), n_k).  With
     ``output='same'`` every layer applies ``activation`` and the loss is
@@ -324,7 +328,7 @@ def propagate(x, weights, activation="tanh", *, output="same", backward=False, b
                              f"{widths[-1]} units, got {w.shape}")
         widths.append(w.shape[1])
     depth = len(weights)
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     stats = np.full((3, depth), np.nan)      # log10 std of z, log10 std of h, mean of h
     h_hist = [] if bins else None
     dfs = [] if backward else None
@@ -357,7 +361,7 @@ def propagate(x, weights, activation="tanh", *, output="same", backward=False, b
         result = dict(widths=tuple(widths), activation=act.name, output=output, n_samples=x.shape[0],
                       z_std=_pow10(stats[0]), h_std=_pow10(stats[1]), h_mean=stats[2], h_hist=h_hist)
         if not backward:
-            return StackStats(**result)
+            return LayerStats(**result)
         if output == "softmax":
             labels = rng.integers(0, widths[-1], size=x.shape[0])
             g = _softmax_minus_onehot(h * 10.0 ** log_s, labels)
@@ -378,7 +382,7 @@ def propagate(x, weights, activation="tanh", *, output="same", backward=False, b
                 log_g += log_d
             g = delta @ weights[k].T         # dL/dh_(k-1)
             back[1, k] = log_g + _log10_std(g)
-        return StackStats(**result, grad_z_std=_pow10(back[0]), grad_h_std=_pow10(back[1]),
+        return LayerStats(**result, grad_z_std=_pow10(back[0]), grad_h_std=_pow10(back[1]),
                           grad_input=g * 10.0 ** log_g, grad_hist=grad_hist)
 
 
@@ -389,9 +393,9 @@ def draw_network(widths, distribution="normal", *, n_samples=200, seed=0):
     """
     widths = check_widths(widths)
     n_samples = check_positive_int("n_samples", n_samples, minimum=2)
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     x = rng.standard_normal((n_samples, widths[0]))
-    return x, [unit_weights(a, b, distribution, rng=rng) for a, b in zip(widths[:-1], widths[1:])]
+    return x, [unit_weights(a, b, distribution, seed=rng) for a, b in zip(widths[:-1], widths[1:])]
 
 
 def run_stack(widths, scheme="lecun", activation="tanh", *, distribution=None, mode=None, gain=None,
@@ -400,7 +404,7 @@ def run_stack(widths, scheme="lecun", activation="tanh", *, distribution=None, m
     """Draw a network of ``widths`` with ``scheme`` and run :func:`propagate` on standard-normal inputs.
 
     ``input_std`` scales the inputs; ``multiplier`` scales every weight; ``distribution``,
-    ``mode`` and ``gain`` go to the scheme (see :func:`.init.init_weights`).
+    ``mode`` and ``gain`` go to the scheme (see :func:`.init.weight_std`).
     The same ``seed`` gives the same inputs and unit draws whatever the scheme.
     ``draws``: the result of ``draw_network(widths, distribution, ...)`` to reuse (a live view keeps it).
     """

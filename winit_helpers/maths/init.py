@@ -19,18 +19,26 @@ glorot (xavier)     2 / (fan_in + fan_out)      Glorot & Bengio 2010
 he (kaiming)        1 / fan, gain sqrt(2)       He et al. 2015 (mode fan_in or fan_out)
 pytorch             1 / (3 fan_in), uniform     PyTorch ``nn.Linear``'s default
 ==================  ==========================  =========================================
+
+The *gain* is the weight std times sqrt(fan_in) (:mod:`.activations`); a ``multiplier`` scales
+every layer's std on top of its scheme (:func:`layer_stds`).  This module also holds
+:func:`make_rng`, the one place a seed becomes random numbers, and :func:`unit_weights`,
+the draws every scheme scales.  Used by notebooks 4, 5 and 7, and by :mod:`.forward`.
 """
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from .._checks import check_choice, check_positive_float, check_positive_int
+from .activations import HE_GAIN
 
 
 @dataclass(frozen=True)
 class Scheme:
+    """One row of :data:`SCHEMES`: a rule for Var(w), its default gain, its forms and its modes."""
     name: str
     label: str                     # for legends and drop-downs
     variance: Callable             # (fan_in, fan_out, mode) -> Var(w) at gain 1
@@ -53,7 +61,7 @@ SCHEMES = {
                     ("normal", "uniform"), ("fan_in", "fan_out"), "LeCun et al. 1998"),
     "glorot": Scheme("glorot", "Glorot: 2 / (fan_in + fan_out)", lambda i, o, m: 2.0 / (i + o), 1.0,
                      ("normal", "uniform"), ("fan_avg",), "Glorot & Bengio 2010"),
-    "he": Scheme("he", "He: 2 / fan_in", lambda i, o, m: 1.0 / _fan(i, o, m), math.sqrt(2.0),
+    "he": Scheme("he", "He: 2 / fan_in", lambda i, o, m: 1.0 / _fan(i, o, m), HE_GAIN,
                  ("normal", "uniform"), ("fan_in", "fan_out"), "He et al. 2015"),
     "pytorch": Scheme("pytorch", "PyTorch nn.Linear: U(+-1/sqrt(fan_in))", lambda i, o, m: 1.0 / (3.0 * i), 1.0,
                       ("uniform",), ("fan_in",), "PyTorch's kaiming_uniform_(w, a=sqrt(5))"),
@@ -99,27 +107,38 @@ def uniform_bound(scheme, fan_in, fan_out, *, mode=None, gain=None):
     return math.sqrt(3.0) * weight_std(scheme, fan_in, fan_out, mode=mode, gain=gain)
 
 
-def make_rng(rng=None, seed=None):
-    """A numpy Generator: ``rng`` itself, or a new one seeded with ``seed`` (pass one of the two)."""
-    if rng is not None and seed is not None:
-        raise ValueError("pass either rng= (a numpy Generator) or seed= (an int), not both")
-    if rng is None:
-        return np.random.default_rng(0 if seed is None else seed)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator such as np.random.default_rng(0), got {type(rng).__name__}")
-    return rng
+def make_rng(seed=0):
+    """The one way this package turns a seed into random numbers: returns a numpy Generator.
+
+    ``seed`` is a whole number >= 0 (or a list of them): a new ``np.random.default_rng(seed)``;
+    or a Generator, returned as it is, so that several draws can share one stream.
+    The same seed gives the same numbers, every time; nothing global is touched.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(check_seed(seed))
 
 
-def unit_weights(fan_in, fan_out, distribution="normal", *, rng=None, seed=None):
+def check_seed(seed):
+    """``seed`` if it is a whole number >= 0 or a list of them (a clear error otherwise)."""
+    for part in (seed if isinstance(seed, (list, tuple)) else [seed]):
+        if isinstance(part, bool) or not isinstance(part, numbers.Integral) or part < 0:
+            raise ValueError(f"seed must be a whole number >= 0 (or a numpy Generator), got {seed!r}; "
+                             "pass for example seed=0")
+    return [int(p) for p in seed] if isinstance(seed, (list, tuple)) else int(seed)
+
+
+def unit_weights(fan_in, fan_out, distribution="normal", *, seed=0):
     """A (fan_in, fan_out) matrix of independent draws with mean 0 and variance 1.
 
     'normal' draws N(0, 1); 'uniform' draws U(-sqrt(3), sqrt(3)).  Any scheme's
     weights are these times its std, so one set of draws serves every scheme.
+    ``seed``: a whole number, or a Generator to draw from (see :func:`make_rng`).
     """
     fan_in = check_positive_int("fan_in", fan_in)
     fan_out = check_positive_int("fan_out", fan_out)
     check_choice("distribution", distribution, ["normal", "uniform"])
-    rng = make_rng(rng, seed)
+    rng = make_rng(seed)
     if distribution == "normal":
         return rng.standard_normal((fan_in, fan_out))
     return rng.uniform(-math.sqrt(3.0), math.sqrt(3.0), size=(fan_in, fan_out))
@@ -135,17 +154,6 @@ def check_distribution(scheme, distribution):
         raise ValueError(f"scheme {s.name!r} has no {distribution!r} form; "
                          f"choose distribution from: {', '.join(s.distributions)}")
     return distribution
-
-
-def init_weights(scheme, fan_in, fan_out, *, distribution=None, mode=None, gain=None, rng=None, seed=None):
-    """Draw a (fan_in, fan_out) weight matrix with the named scheme.
-
-    ``distribution`` is 'normal' or 'uniform' (default: the scheme's own form);
-    ``mode`` and ``gain`` as in :func:`weight_std`; ``rng`` (a Generator) or ``seed``.
-    """
-    distribution = check_distribution(scheme, distribution)
-    std = weight_std(scheme, fan_in, fan_out, mode=mode, gain=gain)
-    return std * unit_weights(fan_in, fan_out, distribution, rng=rng, seed=seed)
 
 
 # --------------------------------------------------------------------------- a network of layers

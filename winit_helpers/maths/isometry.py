@@ -10,19 +10,28 @@
 * :func:`train_deep_linear`: gradient descent on a deep linear network, from either start.
 * :func:`lsuv`: layer-sequential unit-variance initialisation (Mishkin & Matas 2015).
 * :func:`residual_stream`: the variance of ``x + a f(x)`` through depth.
+
+Used by notebook 9.  Two ways of writing a layer meet here.  :func:`lsuv` and
+:func:`residual_stream` write it as the rest of the course does, ``h @ W`` with ``W`` of shape
+(fan_in, fan_out).  The products and Jacobians (:func:`product_singular_values`,
+:func:`jacobian_singular_values`, :func:`train_deep_linear`) write it ``W @ h``, as notebook 9's
+own cells do, so that the notebook can check them line by line; for the square matrices drawn
+here (Gaussian or Haar orthogonal, whose transposes have the same distribution) the statistics
+are the same either way.  The gain (std * sqrt(fan_in), see :mod:`.activations`) is called
+``sigma_w`` here, as in the papers.
 """
 from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import check_choice, check_positive_float, check_positive_int
+from .._checks import check_choice, check_nonnegative, check_positive_float, check_positive_int
+from .activations import HE_GAIN, get_activation
+from .gaussian import normal_expectation
+from .init import make_rng
 
-SCHEMES = ("orthogonal", "gaussian")
+#: the two kinds of weight matrix this module compares (the initialisation schemes proper are in :mod:`.init`)
+WEIGHT_KINDS = ("orthogonal", "gaussian")
 EULER_GAMMA = 0.5772156649015329
-
-
-def _rng(seed):
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
 def orthogonal(n, m=None, seed=0, sign_fix=True):
@@ -34,7 +43,7 @@ def orthogonal(n, m=None, seed=0, sign_fix=True):
     """
     n = check_positive_int("n", n)
     m = n if m is None else check_positive_int("m", m)
-    rng = _rng(seed)
+    rng = make_rng(seed)
     a = rng.standard_normal((max(n, m), min(n, m)))
     q, r = np.linalg.qr(a)
     if sign_fix:
@@ -42,17 +51,17 @@ def orthogonal(n, m=None, seed=0, sign_fix=True):
     return q if n >= m else q.T
 
 
-def weight_stack(depth, width, scheme="orthogonal", seed=0, gain=1.0):
+def weight_stack(depth, width, kind="orthogonal", seed=0, gain=1.0):
     """``depth`` square weight matrices ``(depth, width, width)``: ``gain`` times orthogonal, or Gaussian with std ``gain/sqrt(width)``.
 
-    Both schemes preserve the squared length of a vector on average; only the orthogonal one preserves it exactly.
+    Both kinds preserve the squared length of a vector on average; only the orthogonal one preserves it exactly.
     """
     depth = check_positive_int("depth", depth)
     width = check_positive_int("width", width)
-    check_choice("scheme", scheme, list(SCHEMES))
+    check_choice("kind", kind, list(WEIGHT_KINDS))
     gain = check_positive_float("gain", gain)
-    rng = _rng(seed)
-    if scheme == "gaussian":
+    rng = make_rng(seed)
+    if kind == "gaussian":
         return rng.standard_normal((depth, width, width)) * (gain / np.sqrt(width))
     return gain * np.stack([orthogonal(width, seed=rng) for _ in range(depth)])
 
@@ -97,13 +106,14 @@ def _digamma_half_integers(x):
 
 
 # --------------------------------------------------------------------------- Jacobians
+#: the activations the Jacobian functions know
+JACOBIAN_ACTIVATIONS = ("linear", "tanh", "relu")
+
+
 def _activation(name):
-    check_choice("activation", name, ["linear", "tanh", "relu"])
-    if name == "tanh":
-        return np.tanh, lambda h: 1.0 - np.tanh(h) ** 2
-    if name == "relu":
-        return (lambda h: np.maximum(h, 0.0)), (lambda h: (h > 0).astype(float))
-    return (lambda h: h), np.ones_like
+    """(f, f') of ``name`` from the one table in :mod:`.activations`."""
+    a = get_activation(check_choice("activation", name, list(JACOBIAN_ACTIVATIONS)))
+    return a.f, a.df
 
 
 def _jacobians(weights, activation, sigma_w, sigma_b, q0, seed):
@@ -115,7 +125,7 @@ def _jacobians(weights, activation, sigma_w, sigma_b, q0, seed):
     if not np.isfinite(sigma_b) or sigma_b < 0:
         raise ValueError(f"sigma_b must be finite and >= 0, got {sigma_b}")
     q0 = check_positive_float("q0", q0)
-    rng = _rng(seed)
+    rng = make_rng(seed)
     width = weights.shape[1]
     h = rng.standard_normal(width) * np.sqrt(q0)
     jac = np.eye(width)
@@ -138,18 +148,18 @@ def jacobian_singular_values(weights, activation="tanh", sigma_w=1.0, sigma_b=0.
 
 def derivative_moments(activation, q):
     """``(mu_1, mu_2) = (E[phi'(h)**2], E[phi'(h)**4])`` for ``h ~ normal(0, q)`` (exact for relu and linear)."""
-    check_choice("activation", activation, ["linear", "tanh", "relu"])
+    check_choice("activation", activation, list(JACOBIAN_ACTIVATIONS))
     if activation == "linear":
         return 1.0, 1.0
     if activation == "relu":
         return 0.5, 0.5
-    from .gaussian import gaussian_expectation
     df = _activation("tanh")[1]
-    return (float(gaussian_expectation(lambda u: df(u) ** 2, q)),
-            float(gaussian_expectation(lambda u: df(u) ** 4, q)))
+    std = np.sqrt(check_nonnegative("q", q))
+    return (float(normal_expectation(lambda u: df(u) ** 2, std, smooth=True)),
+            float(normal_expectation(lambda u: df(u) ** 4, std, smooth=True)))
 
 
-def jacobian_spread(depth, activation, scheme, q=0.0):
+def jacobian_spread(depth, activation, kind, q=0.0):
     """Predicted ``Var(lambda) / mean(lambda)**2`` of the eigenvalues ``lambda`` of ``J J^T`` (Pennington et al. 2017).
 
     ``depth * (mu_2 / mu_1**2 - 1 - s_1)`` with ``s_1 = 0`` for orthogonal and ``-1`` for Gaussian
@@ -157,9 +167,9 @@ def jacobian_spread(depth, activation, scheme, q=0.0):
     perfect isometry; ReLU gives ``depth`` even with orthogonal weights.
     """
     depth = check_positive_int("depth", depth)
-    check_choice("scheme", scheme, list(SCHEMES))
+    check_choice("kind", kind, list(WEIGHT_KINDS))
     mu1, mu2 = derivative_moments(activation, q)
-    s1 = 0.0 if scheme == "orthogonal" else -1.0
+    s1 = 0.0 if kind == "orthogonal" else -1.0
     return depth * (mu2 / mu1 ** 2 - 1.0 - s1)
 
 
@@ -175,7 +185,7 @@ class Training:
     """Loss ``0.5/width ||A - W_L ... W_1||^2`` per step for each run (rows: steps, columns: runs)."""
     depth: int
     width: int
-    scheme: str
+    kind: str
     lr: float
     loss: np.ndarray
 
@@ -185,7 +195,7 @@ class Training:
         return np.where(below.any(axis=0), below.argmax(axis=0), np.inf)
 
 
-def train_deep_linear(depth, width, scheme="orthogonal", steps=1000, n_runs=4, lr=0.5, seed=0):
+def train_deep_linear(depth, width, kind="orthogonal", steps=1000, n_runs=4, lr=0.5, seed=0):
     """Full-batch gradient descent on ``depth`` linear layers learning a random map ``A`` from whitened inputs.
 
     Each run draws its target ``A = U diag(0.5 .. 2) V^T`` (``U``, ``V`` orthogonal) and its start
@@ -197,10 +207,10 @@ def train_deep_linear(depth, width, scheme="orthogonal", steps=1000, n_runs=4, l
     steps = check_positive_int("steps", steps)
     n_runs = check_positive_int("n_runs", n_runs)
     lr = check_positive_float("lr", lr)
-    rng = _rng(seed)
+    rng = make_rng(seed)
     target = np.stack([orthogonal(width, seed=rng) * np.linspace(0.5, 2.0, width) @ orthogonal(width, seed=rng)
                        for _ in range(n_runs)])
-    w = np.stack([weight_stack(depth, width, scheme, seed=rng) for _ in range(n_runs)], axis=1)  # (depth, runs, n, n)
+    w = np.stack([weight_stack(depth, width, kind, seed=rng) for _ in range(n_runs)], axis=1)  # (depth, runs, n, n)
     eta = lr / depth
     eye = np.broadcast_to(np.eye(width), (n_runs, width, width))
     losses = np.empty((steps, n_runs))
@@ -216,7 +226,7 @@ def train_deep_linear(depth, width, scheme="orthogonal", steps=1000, n_runs=4, l
             grad = above.transpose(0, 2, 1) @ grad_out @ below[layer].transpose(0, 2, 1)
             above = above @ w[layer]
             w[layer] -= eta * grad
-    return Training(depth, width, scheme, lr, losses)
+    return Training(depth, width, kind, lr, losses)
 
 
 # --------------------------------------------------------------------------- LSUV
@@ -276,11 +286,11 @@ def residual_stream(depth, width, alpha, n_samples=200, seed=0, zero_last=False)
     alpha = float(alpha)
     if not np.isfinite(alpha) or alpha < 0:
         raise ValueError(f"alpha must be a finite number >= 0, got {alpha}")
-    rng = _rng(seed)
+    rng = make_rng(seed)
     x = rng.standard_normal((n_samples, width))
     out = np.empty(depth + 1)
     out[0] = np.mean(x * x)
-    he = np.sqrt(2.0 / width)
+    he = HE_GAIN / np.sqrt(width)
     for layer in range(depth):
         w1 = rng.standard_normal((width, width)) * he
         w2 = np.zeros((width, width)) if zero_last else rng.standard_normal((width, width)) / np.sqrt(width)

@@ -1,7 +1,7 @@
 """Mean-field theory of deep tanh networks: the variance map, its fixed point, order and chaos.
 
-A layer computes ``h_next = W @ phi(h) + b`` with ``W[i, j] ~ normal(0, sigma_w / sqrt(fan_in))``
-and ``b[i] ~ normal(0, sigma_b)``.  For a wide layer the pre-activations are Gaussian,
+A layer computes ``h_next = phi(h) @ W + b`` with ``W`` of shape (fan_in, fan_out),
+``W[i, j] ~ normal(0, sigma_w / sqrt(fan_in))`` and ``b[j] ~ normal(0, sigma_b)``.  For a wide layer the pre-activations are Gaussian,
 and their variance ``q`` obeys a one-line map (Poole et al. 2016)::
 
     q_next = sigma_w**2 * E[phi(sqrt(q) * z)**2] + sigma_b**2,     z ~ normal(0, 1)
@@ -11,59 +11,55 @@ Its fixed point ``q*`` is the variance deep layers settle at; the slope
 move together (``chi_1 < 1``: order) or apart (``chi_1 > 1``: chaos).  ``chi_1 = 1``
 is the edge of chaos (Schoenholz et al. 2017).
 
-The expectations are one- and two-dimensional Gaussian integrals, computed here by
-the trapezoid rule on a grid fine enough for ``tanh``'s nearest complex poles; over
-``q`` in [1e-6, 200] it agrees with adaptive quadrature to better than 1e-8
-(``tests/test_meanfield.py``).
+``sigma_w`` is the gain of the rest of the course (the weight std times sqrt(fan_in),
+:mod:`.activations`), under the name the mean-field papers give it.
+
+The expectations are one- and two-dimensional Gaussian integrals, computed by the smooth
+trapezoid rule of :mod:`.gaussian` (fine enough for ``tanh``'s nearest complex poles; over
+``q`` in [1e-4, 100] it agrees with adaptive quadrature to better than 1e-8,
+``tests/test_gaussian.py``).  The activations come from the one table in :mod:`.activations`.
+
+Used by notebook 8 (all of it) and notebook 9 (:func:`critical_line`), and by :mod:`.theory`.
 """
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from .._checks import check_choice, check_positive_float, check_positive_int
-from .gaussian import _ZMAX, _check_nonnegative, _node_count, _nodes, gaussian_expectation, gaussian_nodes
+from .._checks import check_choice, check_nonnegative, check_positive_float, check_positive_int
+from .activations import LECUN_A as A_LECUN, LECUN_B as B_LECUN  # noqa: F401  (the names views_beyond.py reads)
+from .activations import get_activation
+from .gaussian import _SMOOTH_ZMAX, nodes, normal_expectation, smooth_nodes
+from .init import make_rng
 
-A_LECUN, B_LECUN = 1.7159, 2.0 / 3.0   # LeCun et al. 1998: f(x) = 1.7159 tanh(2x/3)
+#: the activations the mean-field functions know (they need f'' and sup |f| as well)
+ACTIVATIONS = ("tanh", "lecun_tanh")
 
-
-def _tanh_family(a, b):
-    """f(x) = a tanh(b x) with its first and second derivatives."""
-    def f(x):
-        return a * np.tanh(b * x)
-
-    def df(x):
-        return a * b / np.cosh(b * x) ** 2
-
-    def d2f(x):
-        t = np.tanh(b * x)
-        return -2.0 * a * b * b * t * (1.0 - t * t)
-    return f, df, d2f
-
-
-#: the activations the mean-field functions know: name -> (f, f', f'', sup |f|)
-PHI = {
-    "tanh": (*_tanh_family(1.0, 1.0), 1.0),
-    "lecun_tanh": (*_tanh_family(A_LECUN, B_LECUN), A_LECUN),
-}
 
 def _phi(activation):
-    return PHI[check_choice("activation", activation, list(PHI))]
+    """(f, f', f'', sup |f|) of a tanh-like activation, from the one table in :mod:`.activations`."""
+    a = get_activation(check_choice("activation", activation, list(ACTIVATIONS)))
+    return a.f, a.df, a.d2f, a.bound
+
+
+def _expect(f, q):
+    """E[f(sqrt(q) z)], z ~ N(0, 1), for each entry of ``q`` (checked, >= 0): the smooth rule of :mod:`.gaussian`."""
+    return normal_expectation(f, np.sqrt(q), smooth=True)
 
 
 def _check_sigmas(sigma_w, sigma_b):
-    sw = _check_nonnegative("sigma_w", sigma_w)
+    sw = check_nonnegative("sigma_w", sigma_w)
     if np.any(sw <= 0):
         raise ValueError(f"sigma_w must be > 0 (it is the weights' std times sqrt(fan_in)), got {sigma_w!r}")
-    return sw, _check_nonnegative("sigma_b", sigma_b)
+    return sw, check_nonnegative("sigma_b", sigma_b)
 
 
 def variance_map(q, sigma_w, sigma_b, activation="tanh"):
     """One layer of the variance map: ``sigma_w**2 E[phi(sqrt(q) z)**2] + sigma_b**2`` (broadcasts)."""
     f = _phi(activation)[0]
     sw, sb = _check_sigmas(sigma_w, sigma_b)
-    q = np.broadcast_to(_check_nonnegative("q", q), np.broadcast(q, sw, sb).shape)
-    return sw ** 2 * gaussian_expectation(lambda u: f(u) ** 2, q) + sb ** 2
+    q = np.broadcast_to(check_nonnegative("q", q), np.broadcast(q, sw, sb).shape)
+    return sw ** 2 * _expect(lambda u: f(u) ** 2, q) + sb ** 2
 
 
 def fixed_point(sigma_w, sigma_b, activation="tanh", tol=1e-13, max_steps=400):
@@ -82,7 +78,7 @@ def fixed_point(sigma_w, sigma_b, activation="tanh", tol=1e-13, max_steps=400):
     bucket = np.ceil(np.log2(np.maximum(q, 1.0)))    # small q needs far fewer nodes than large q
     for b in np.unique(bucket):
         idx = np.flatnonzero(bucket == b)
-        z, w = gaussian_nodes(2.0 ** b)
+        z, w = smooth_nodes(np.sqrt(2.0 ** b))
         for _ in range(max_steps):
             qa, swa, sba = q[idx], sw[idx], sb[idx]
             u = np.sqrt(qa)[:, None] * z
@@ -101,8 +97,8 @@ def chi1(sigma_w, sigma_b, activation="tanh", q=None):
     """``chi_1 = sigma_w**2 E[phi'(sqrt(q) z)**2]`` at ``q = q*`` (or the ``q`` you pass): > 1 chaos, < 1 order."""
     df = _phi(activation)[1]
     sw, sb = _check_sigmas(sigma_w, sigma_b)
-    q = fixed_point(sw, sb, activation) if q is None else _check_nonnegative("q", q)
-    out = sw ** 2 * gaussian_expectation(lambda u: df(u) ** 2, q)
+    q = fixed_point(sw, sb, activation) if q is None else check_nonnegative("q", q)
+    out = sw ** 2 * _expect(lambda u: df(u) ** 2, q)
     return out if np.ndim(out) else float(out)
 
 
@@ -114,15 +110,15 @@ def critical_line(q_star, activation="tanh"):
     gives ``sigma_w = 1/phi'(0)``, ``sigma_b = 0``.
     """
     f, df, _, _ = _phi(activation)
-    q = _check_nonnegative("q_star", q_star)
-    sw2 = 1.0 / gaussian_expectation(lambda u: df(u) ** 2, q)
-    sb2 = q - sw2 * gaussian_expectation(lambda u: f(u) ** 2, q)
+    q = check_nonnegative("q_star", q_star)
+    sw2 = 1.0 / _expect(lambda u: df(u) ** 2, q)
+    sb2 = q - sw2 * _expect(lambda u: f(u) ** 2, q)
     return np.sqrt(sw2), np.sqrt(np.maximum(sb2, 0.0))
 
 
 def edge_sigma_w(sigma_b, activation="tanh"):
     """The ``sigma_w`` on the edge of chaos (``chi_1 = 1``) for a given ``sigma_b`` (bisection along :func:`critical_line`)."""
-    target = float(_check_nonnegative("sigma_b", sigma_b))
+    target = float(check_nonnegative("sigma_b", sigma_b))
     if target == 0.0:
         return float(critical_line(0.0, activation)[0])
     lo, hi = 0.0, 1.0
@@ -134,25 +130,25 @@ def edge_sigma_w(sigma_b, activation="tanh"):
     return float(critical_line(0.5 * (lo + hi), activation)[0])
 
 
-def _pair_nodes(q, accuracy):
-    """2-D nodes (z1, z2) and weights inside the disc |z| <= 8.5 (the corners weigh nothing)."""
-    return _disc_nodes(_node_count(float(q), check_positive_float("accuracy", accuracy)))
+def _pair_nodes(q):
+    """2-D nodes (z1, z2) and weights inside the disc |z| <= 8.5 (the corners weigh nothing), fine enough for variance q."""
+    return _disc_nodes(len(smooth_nodes(np.sqrt(float(q)))[0]))
 
 
 @lru_cache(maxsize=64)
-def _disc_nodes(n):
-    z, w = _nodes(n)
+def _disc_nodes(count):
+    z, w = nodes(count, _SMOOTH_ZMAX)
     z1, z2 = np.meshgrid(z, z, indexing="ij")
     ww = np.outer(w, w)
-    keep = z1 ** 2 + z2 ** 2 <= _ZMAX ** 2
+    keep = z1 ** 2 + z2 ** 2 <= _SMOOTH_ZMAX ** 2
     return z1[keep], z2[keep], ww[keep]
 
 
-def _pair_expectations(q, c, accuracy=30.0, activation="tanh"):
+def _pair_expectations(q, c, activation="tanh"):
     """``E[phi(u1) phi(u2)]`` and ``E[phi'(u1) phi'(u2)]`` for u ~ N(0, q [[1, c], [c, 1]]), c an array."""
     f, df, _, _ = _phi(activation)
     c = np.clip(np.asarray(c, dtype=float), -1.0, 1.0)
-    z1, z2, w = _pair_nodes(q, accuracy)
+    z1, z2, w = _pair_nodes(q)
     s = np.sqrt(q)
     u1 = s * z1
     u2 = s * (c[..., None] * z1 + np.sqrt(1.0 - c * c)[..., None] * z2)
@@ -165,7 +161,7 @@ def correlation_map(c, sigma_w, sigma_b, q=None, activation="tanh"):
     ``c_next = (sigma_w**2 E[phi(u1) phi(u2)] + sigma_b**2) / q_next``.  Its slope at ``c = 1`` is ``chi_1``.
     """
     sw, sb = (float(v) for v in _check_sigmas(sigma_w, sigma_b))
-    q = fixed_point(sw, sb, activation) if q is None else float(_check_nonnegative("q", q))
+    q = fixed_point(sw, sb, activation) if q is None else float(check_nonnegative("q", q))
     c = np.asarray(c, dtype=float)
     if np.any(np.abs(c) > 1):
         raise ValueError(f"c is a correlation and must lie in [-1, 1], got {c!r}")
@@ -249,7 +245,7 @@ def theory(sigma_w, sigma_b, depth=30, q0=1.0, c0=(0.2, 0.6, 0.99), activation="
 
 def phase_diagram(sigma_w, sigma_b, activation="tanh"):
     """``chi_1`` on the grid ``sigma_w`` x ``sigma_b`` (1-D arrays): shape ``(len(sigma_b), len(sigma_w))``."""
-    sw, sb = np.meshgrid(_check_nonnegative("sigma_w", sigma_w), _check_nonnegative("sigma_b", sigma_b))
+    sw, sb = np.meshgrid(check_nonnegative("sigma_w", sigma_w), check_nonnegative("sigma_b", sigma_b))
     return chi1(sw, sb, activation)
 
 
@@ -269,34 +265,39 @@ class TanhRun:
 def draw_noise(depth, width, seed=0, dtype=np.float64):
     """Standard-normal weight matrices ``(depth, width, width)`` and biases ``(depth, width)`` from ``seed``.
 
-    :func:`run_tanh_network` multiplies them by ``sigma_w / sqrt(width)`` and ``sigma_b``,
-    so one draw serves every ``(sigma_w, sigma_b)`` (that is how the live view stays fast).
+    Matrix ``W[l]`` is (fan_in, fan_out), as everywhere in the course: layer ``l`` computes
+    ``tanh(h) @ W[l]``.  :func:`run_tanh_network` multiplies them by ``sigma_w / sqrt(width)`` and
+    ``sigma_b``, so one draw serves every ``(sigma_w, sigma_b)`` (that is how the live view stays fast).
     """
     depth = check_positive_int("depth", depth)
     width = check_positive_int("width", width, minimum=2)
-    rng = np.random.default_rng(seed)
-    return (rng.standard_normal((depth, width, width)).astype(dtype, copy=False),
-            rng.standard_normal((depth, width)).astype(dtype, copy=False))
+    rng = make_rng(seed)
+    # drawn (fan_out, fan_in) and transposed, so the numbers are those of earlier versions of the course
+    weights = np.ascontiguousarray(rng.standard_normal((depth, width, width)).transpose(0, 2, 1), dtype=dtype)
+    return weights, rng.standard_normal((depth, width)).astype(dtype, copy=False)
 
 
 def _inputs(width, q0, c0, rng):
-    """Pairs of input pre-activations with variance q0 and correlation c0 (exact, after Gram-Schmidt)."""
+    """Pairs of input pre-activations with variance q0 and correlation c0 (exact, after Gram-Schmidt).
+
+    One input per row: rows ``2k`` and ``2k + 1`` are the k-th pair, shape ``(2 len(c0), width)``.
+    """
     c0 = np.atleast_1d(np.asarray(c0, dtype=float))
-    g = rng.standard_normal((width, 2 * c0.size))
+    g = rng.standard_normal((width, 2 * c0.size)).T
     out = np.empty_like(g)
     for k, c in enumerate(c0):
-        a, b = g[:, 2 * k], g[:, 2 * k + 1]
+        a, b = g[2 * k], g[2 * k + 1]
         a = a / np.linalg.norm(a)
         b = b - (b @ a) * a
         b = b / np.linalg.norm(b)
-        out[:, 2 * k], out[:, 2 * k + 1] = a, c * a + np.sqrt(1.0 - c * c) * b
+        out[2 * k], out[2 * k + 1] = a, c * a + np.sqrt(1.0 - c * c) * b
     return out * np.sqrt(q0 * width)
 
 
 def run_tanh_network(sigma_w, sigma_b, noise, q0=1.0, c0=(0.2, 0.6, 0.99), seed=0):
-    """Push pairs of inputs through ``h = sigma_w/sqrt(width) Z @ tanh(h) + sigma_b b`` for each (Z, b) in ``noise``.
+    """Push pairs of inputs through ``h = sigma_w/sqrt(width) tanh(h) @ W + sigma_b b`` for each (W, b) in ``noise``.
 
-    ``noise`` is a pair ``(Z, b)`` as from :func:`draw_noise`.  Each pair of inputs has
+    ``noise`` is a pair ``(W, b)`` as from :func:`draw_noise`.  Each pair of inputs has
     variance ``q0`` and correlation ``c0[k]``; a small perturbation rides along with the first
     input of each pair to measure ``chi_1``.  Returns a :class:`TanhRun`.
     """
@@ -307,35 +308,30 @@ def run_tanh_network(sigma_w, sigma_b, noise, q0=1.0, c0=(0.2, 0.6, 0.99), seed=
     c0 = np.atleast_1d(np.asarray(c0, dtype=float))
     if np.any(np.abs(c0) > 1):
         raise ValueError(f"c0 holds correlations and must lie in [-1, 1], got {c0!r}")
-    rng = np.random.default_rng(seed)
-    h = _inputs(width, q0, c0, rng)
-    tangent = rng.standard_normal((width, c0.size))
-    tangent /= np.linalg.norm(tangent, axis=0)
+    rng = make_rng(seed)
+    h = _inputs(width, q0, c0, rng)                       # one input per row
+    tangent = rng.standard_normal((width, c0.size)).T     # one perturbation per row
+    tangent /= np.linalg.norm(tangent, axis=1)[:, None]
     q, c, dist = np.empty(depth + 1), np.empty((depth + 1, c0.size)), np.empty((depth + 1, c0.size))
     chi = np.empty(depth)
 
     def record(layer):
         q[layer] = np.mean(h * h)
-        a, b = h[:, 0::2], h[:, 1::2]
-        c[layer] = np.sum(a * b, axis=0) / np.sqrt(np.sum(a * a, axis=0) * np.sum(b * b, axis=0))
-        dist[layer] = np.linalg.norm(a - b, axis=0) / np.sqrt(width)
+        a, b = h[0::2], h[1::2]
+        c[layer] = np.sum(a * b, axis=1) / np.sqrt(np.sum(a * a, axis=1) * np.sum(b * b, axis=1))
+        dist[layer] = np.linalg.norm(a - b, axis=1) / np.sqrt(width)
 
     record(0)
     gain = sw / np.sqrt(width)
     pairs = c0.size
     for layer in range(depth):
-        z = weights[layer]
+        w = weights[layer]
         t = np.tanh(h)
-        both = z @ np.concatenate([t, (1.0 - t[:, 0::2] ** 2) * tangent], axis=1).astype(z.dtype)  # one product
-        tangent = gain * both[:, 2 * pairs:].astype(float)
-        growth = np.sum(tangent * tangent, axis=0)
+        both = np.concatenate([t, (1.0 - t[0::2] ** 2) * tangent], axis=0).astype(w.dtype) @ w   # one product
+        tangent = gain * both[2 * pairs:].astype(float)
+        growth = np.sum(tangent * tangent, axis=1)
         chi[layer] = growth.mean()
-        tangent /= np.sqrt(growth)
-        h = gain * both[:, :2 * pairs].astype(float) + sb * biases[layer][:, None]
+        tangent /= np.sqrt(growth)[:, None]
+        h = gain * both[:2 * pairs].astype(float) + sb * biases[layer][None, :]
         record(layer + 1)
     return TanhRun(sw, sb, width, q, c, chi, dist)
-
-
-def simulate_tanh_network(sigma_w, sigma_b, depth=30, width=500, q0=1.0, c0=(0.2, 0.6, 0.99), seed=0):
-    """:func:`run_tanh_network` on fresh weights drawn from ``seed``: one finite-width network."""
-    return run_tanh_network(sigma_w, sigma_b, draw_noise(depth, width, seed), q0=q0, c0=c0, seed=seed + 1)

@@ -13,8 +13,8 @@ import numpy as np
 class Digits:
     """The 8x8 digits, split into a training and a test set.
 
-    ``X_*`` hold one image per row (64 pixel values), ``y_*`` the labels 0-9,
-    ``Y_*`` the same labels one-hot encoded (one row of ten 0/1 values each).
+    ``X_*`` hold one image per row (64 pixel values), ``y_*`` the labels 0-9;
+    ``Y_train`` holds the training labels one-hot encoded (one row of ten 0/1 values each).
     """
     X_train: np.ndarray
     X_test: np.ndarray
@@ -23,11 +23,8 @@ class Digits:
 
     @property
     def Y_train(self):
+        """The training labels one-hot encoded, shape (samples, 10)."""
         return one_hot(self.y_train)
-
-    @property
-    def Y_test(self):
-        return one_hot(self.y_test)
 
     def standardized(self):
         """The same split with every pixel shifted and scaled to mean 0, std 1 on the training set.

@@ -24,7 +24,8 @@ import numpy as np
 
 from .._blas import single_blas_thread
 from .._checks import check_choice, check_positive_float, check_positive_int
-from ..maths.activations import sigmoid
+from ..maths.activations import HE_GAIN, sigmoid
+from ..maths.init import make_rng
 
 
 #: the book's layer sizes for the digits: 64 pixels, two hidden layers, 10 classes
@@ -34,7 +35,7 @@ BOOK_LAYERS = (64, 32, 16, 10)
 BOOK_INITS = ("book", "none", "fan_in")
 
 #: std of a deep network's weights, as a multiple of 1 / sqrt(fan_in)
-DEEP_GAINS = {"he": math.sqrt(2.0), "lecun": 1.0}
+DEEP_GAINS = {"he": HE_GAIN, "lecun": 1.0}
 DEEP_INITS = tuple(DEEP_GAINS) + ("unscaled",)
 
 
@@ -65,12 +66,6 @@ def _broadcast_runs(**columns):
     return [tuple(v[r if len(v) > 1 else 0] for v in lists.values()) for r in range(n)]
 
 
-def _check_seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
-    return int(seed)
-
-
 class _Replicas:
     """What both networks share: input checks, the update step, accuracy."""
     n_in: int
@@ -78,6 +73,7 @@ class _Replicas:
 
     @property
     def n_replicas(self):
+        """How many networks train side by side."""
         return self.W[0].shape[0]
 
     def _check_X(self, X, name="X"):
@@ -151,7 +147,7 @@ class _Replicas:
 # --------------------------------------------------------------------------- the book's network
 
 def book_weights(layers=BOOK_LAYERS, init="book", scale=1.0, seed=0):
-    """The book's weight matrices for one network, drawn from ``np.random.default_rng(seed)``.
+    """The book's weight matrices for one network, drawn from ``make_rng(seed)`` (:mod:`winit_helpers.maths.init`).
 
     Exactly the book's loop::
 
@@ -170,7 +166,7 @@ def book_weights(layers=BOOK_LAYERS, init="book", scale=1.0, seed=0):
     layers = _check_layers(layers)
     check_choice("init", init, list(BOOK_INITS))
     scale = check_positive_float("scale", scale)
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = make_rng(seed)
     divisor = {"book": lambda n: math.sqrt(n), "fan_in": lambda n: math.sqrt(n + 1), "none": lambda n: 1.0}[init]
     W = []
     for i in range(len(layers) - 2):
@@ -278,7 +274,7 @@ class DeepReLUNetwork(_Replicas):
         matrices = []
         for init_r, scale_r, seed_r in self.runs:
             check_positive_float("scale", scale_r)
-            rng = np.random.default_rng(_check_seed(seed_r))
+            rng = make_rng(seed_r)
             matrices.append([rng.normal(0.0, deep_std(init_r, n, scale_r), size=(n, m))
                              for n, m in zip(sizes[:-1], sizes[1:])])
         self.W = [np.stack([m[k] for m in matrices]) for k in range(len(sizes) - 1)]

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import check_positive_float, check_positive_int
-from .networks import DeepReLUNetwork, _check_seed
+from ..maths.init import check_seed
+from .networks import DeepReLUNetwork
 from .trainer import train
 
 
@@ -37,6 +38,7 @@ class Grid:
 
     @property
     def trained(self):
+        """True where a run's final loss fell below :data:`TRAINED_LOSS`, shape (depths, gains, seeds)."""
         with np.errstate(invalid="ignore"):
             return np.nan_to_num(self.final_loss, nan=np.inf) < TRAINED_LOSS
 
@@ -51,12 +53,6 @@ class Grid:
         """Fraction of the seeds that trained, shape (depths, gains)."""
         return self.trained.mean(axis=-1)
 
-    def cell(self, depth, gain):
-        """Index (i, j) of a depth and a gain of the grid (the gain matched to 1e-9)."""
-        i = self.depths.index(depth)
-        j = int(np.flatnonzero(np.isclose(self.gains, gain, rtol=1e-9))[0])
-        return i, j
-
 
 def trainability_grid(data, depths=(2, 10, 30), gains=(2 ** -0.5, 1.0, 2 ** 0.5, 2.0, 2 ** 1.5), seeds=(0, 1, 2),
                       *, width=32, steps=300, batch_size=32, lr=0.005, momentum=0.9):
@@ -68,7 +64,7 @@ def trainability_grid(data, depths=(2, 10, 30), gains=(2 ** -0.5, 1.0, 2 ** 0.5,
     start = time.perf_counter()
     depths = tuple(check_positive_int("depth", d) for d in depths)
     gains = tuple(check_positive_float("gain", g) for g in gains)
-    seeds = tuple(_check_seed(s) for s in seeds)
+    seeds = tuple(check_seed(s) for s in seeds)
     final = np.empty((len(depths), len(gains), len(seeds)))
     for i, depth in enumerate(depths):
         net = DeepReLUNetwork(depth=depth, width=width, n_in=data.X_train.shape[1], init="lecun",

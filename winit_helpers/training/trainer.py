@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._blas import single_blas_thread
-from .._checks import check_positive_int, check_positive_float
+from .._checks import check_positive_float, check_positive_int
+from ..maths.init import make_rng
 
 
 @dataclass
@@ -43,7 +44,7 @@ class Trainer:
         self.steps_per_epoch = -(-n // self.batch_size)
         self.record_every = check_positive_int("record_every", record_every or self.steps_per_epoch)
         self.full_loss = full_loss
-        self._rngs = [np.random.default_rng([seed, 1]) for _, _, seed in net.runs]
+        self._rngs = [make_rng([seed, 1]) for _, _, seed in net.runs]
         self._order = None
         self.step_count = 0
         self._pending = []
@@ -80,6 +81,7 @@ class Trainer:
 
     @property
     def history(self):
+        """The :class:`History` recorded so far."""
         steps = np.array(self._steps)
         return History(steps, np.stack(self._loss, axis=1), steps / self.steps_per_epoch)
 
@@ -100,6 +102,7 @@ class TrainingResult:
 
     @property
     def final_loss(self):
+        """Each replica's last recorded loss, shape (replicas,)."""
         return self.history.loss[:, -1]
 
 
