@@ -12,7 +12,6 @@ Measured, never asserted: timings depend on the machine and on what else it is d
 """
 import argparse
 import importlib
-import pkgutil
 import platform
 import statistics
 import sys
@@ -22,18 +21,15 @@ from pathlib import Path
 
 import numpy as np
 
-import winit_helpers
 from winit_helpers.maths.forward import simulate
-from winit_helpers.live import VIEWS
+from winit_helpers.live import all_views
 
 HERE = Path(__file__).resolve().parent
 MOVES = 30
 
 
 def load_all_views():
-    for module in pkgutil.iter_modules(winit_helpers.__path__):
-        importlib.import_module(f"winit_helpers.{module.name}")
-    return dict(sorted(VIEWS.items()))
+    return all_views()
 
 
 def nearby_values(control, n):

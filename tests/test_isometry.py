@@ -167,7 +167,7 @@ def test_exercise_checks_accept_the_solutions_and_name_the_mistakes(capsys):
 
 
 def test_every_view_of_notebook_9_redraws_at_its_extremes_and_tells_the_story():
-    from winit_helpers.views_beyond import explore_isometry, explore_lsuv, explore_residual
+    from winit_helpers.live.isometry import explore_isometry, explore_lsuv, explore_residual
     view = explore_isometry()
     view.controls["activation"].value = "linear"
     assert np.abs(view.result.spreads["orthogonal"]).max() < 1e-12    # linear + orthogonal: isometric to rounding

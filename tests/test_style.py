@@ -11,7 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from winit_helpers import style
-from winit_helpers.views import FanInPanel
+from winit_helpers.figures.fan_in import FanInPanel
 
 OKABE_ITO_HEX = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
 
@@ -52,7 +52,6 @@ def test_switching_back_restores_every_rcparam():
     style.use_projector_style()            # twice in a row must not lose the saved defaults
     style.use_default_style()
     assert dict(mpl.rcParams) == before
-    assert not style.is_projector_style()
 
 
 @pytest.mark.parametrize("factory", [live_figure, plt.figure], ids=["live Figure", "pyplot figure"])
@@ -66,20 +65,25 @@ def test_projector_style_enlarges_text_and_lines(factory):
     assert default["color"] == "#1F77B4" and projector["color"] == "#0072B2"
 
 
+def palette():
+    """The colours of the current colour cycle ("C0", "C1", ...) as hex strings."""
+    return [mcolors.to_hex(color) for color in mpl.rcParams["axes.prop_cycle"].by_key()["color"]]
+
+
 def test_default_style_is_matplotlibs():
-    assert style.palette()[0] == "#1f77b4"
-    assert style.font_size(8) == 8 and style.line_width(1.5) == 1.5
+    assert palette()[0] == "#1f77b4"
+    assert style.font_size(8) == 8
 
 
 def test_palette_is_okabe_ito():
     style.use_projector_style()
-    colors = [c.upper() for c in style.palette()]
+    colors = [c.upper() for c in palette()]
     assert set(colors) == OKABE_ITO_HEX and len(colors) == 8
     # the first five keep the meaning of matplotlib's C0..C4: blue, orange, green, red, purple
     assert colors[:5] == ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"]
     assert mcolors.to_hex("C3").upper() == "#D55E00" and colors[7] == "#000000"    # grey (C7) turns black
     scale = style.PROJECTOR_SCALE
-    assert style.font_size(8) == pytest.approx(8 * scale) and style.line_width(1.5) == pytest.approx(1.5 * scale)
+    assert style.font_size(8) == pytest.approx(8 * scale)
 
 
 def test_a_course_panel_follows_the_style():

@@ -5,7 +5,7 @@ import asyncio
 import numpy as np
 import pytest
 
-import winit_helpers.views_training  # noqa: F401  (registers explore_training)
+import winit_helpers.live.training  # noqa: F401  (registers explore_training)
 from winit_helpers.live import VIEWS
 from winit_helpers.training import (BookNetwork, DeepReLUNetwork, Trainer, book_weights, load_digits_split,
                                     one_hot, train, trainability_grid)

@@ -1,19 +1,17 @@
 """Every live view of the course, driven from the kernel as a slider would drive it.
 
-The views are found through the registry (``winit_helpers.live.VIEWS``), so a new
+The views are found through the registry (``winit_helpers.live.all_views()``), so a new
 view is tested here as soon as it is registered.
 """
-import importlib
-import pkgutil
+import math
+import re
 
 import numpy as np
 import pytest
 
-import winit_helpers
-from winit_helpers.live import VIEWS
+from winit_helpers.live import all_views
 
-for module in pkgutil.iter_modules(winit_helpers.__path__):   # import every module: fills the registry
-    importlib.import_module(f"winit_helpers.{module.name}")
+VIEWS = all_views()   # imports every module of the package, which registers its views
 
 
 def positions(control):
@@ -106,3 +104,103 @@ def test_a_failed_redraw_is_shown_not_raised(capsys):
     view.refresh()
     assert "n_samples must be a whole number >= 2" in view.error
     assert "Could not redraw" in view.status.value
+
+
+#: the views of notebooks 1 to 5 and 7
+COURSE_VIEWS = ["explore_fan_in", "explore_depth", "explore_fix", "explore_forward_backward",
+                "explore_activation_histograms", "explore_framework_defaults"]
+
+
+def three_positions(control):
+    """A slider's minimum, default and maximum; every option of a drop-down."""
+    if hasattr(control, "options"):
+        return list(control.options)
+    ends = positions(control)
+    return [ends[0], control.value, ends[1]]
+
+
+def stated_log10(text):
+    """log10 of the value a tick label states: '$10^{-3}$', '$2\\times10^{5}$', '0.5', '1e+06'."""
+    text = text.replace("$", "").replace("\u2212", "-")
+    power = re.fullmatch(r"(?:([0-9.]+)\\times)?10\^\{(-?[0-9]+)\}", text)
+    if power:
+        return math.log10(float(power.group(1) or 1)) + int(power.group(2))
+    return math.log10(float(text))
+
+
+def log_axes(fig):
+    """(axis, holds_log10) for every log axis of the figure: a log scale, or a linear axis of log10 values."""
+    found = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                found.append((axis, False))
+            elif getattr(axis.get_major_formatter(), "log10_data", False):
+                found.append((axis, True))
+    return found
+
+
+def check_log_tick_labels(fig, where):
+    fig.canvas.draw()
+    axes = log_axes(fig)
+    assert axes, f"{where}: no log axis found"
+    for axis, holds_log10 in axes:
+        lo, hi = sorted(axis.get_view_interval())
+        shown = [(loc, label.get_text()) for loc, label in zip(axis.get_majorticklocs(), axis.get_majorticklabels())
+                 if lo <= loc <= hi]
+        assert len(shown) >= 2, f"{where}: {len(shown)} tick labels on a log axis"
+        texts = [text for _, text in shown]
+        assert len(set(texts)) == len(texts), f"{where}: repeated tick labels {texts}"
+        for loc, text in shown:
+            position = loc if holds_log10 else math.log10(loc)
+            assert stated_log10(text) == pytest.approx(position, abs=3e-3), f"{where}: label {text!r} at 10^{position:.4g}"
+
+
+@pytest.mark.parametrize("name", COURSE_VIEWS)
+def test_every_log_axis_labels_each_tick_with_its_own_value(name):
+    view = VIEWS[name]()
+    check_log_tick_labels(view.panel.fig, f"{name} at its defaults")
+    for control_name, control in view.controls.items():
+        start = control.value
+        for value in three_positions(control):
+            control.value = value
+            assert view.error is None, view.error
+            check_log_tick_labels(view.panel.fig, f"{name}: {control_name} = {value}")
+        control.value = start
+
+
+@pytest.mark.parametrize("panel, params", [
+    ("FanInPanel", dict(fan_in=1000, scale=1.0)),
+    ("DepthPanel", dict(depth=100, width=100, scale=1.0)), ("DepthPanel", dict(depth=400, width=100, scale=0.01)),
+    ("FixPanel", dict(depth=100, width=100, multiplier=1.0, n_seeds=5)),
+    ("HistogramPanel", dict(activation="relu", scheme="he", depth=30, width=500)),
+    ("FrameworkPanel", dict(framework="PyTorch nn.Linear", activation="relu", depth=10, width=256))])
+def test_the_notebooks_static_figures_label_their_log_axes_truly(panel, params):
+    import matplotlib.pyplot as plt
+    from winit_helpers import figures
+    from winit_helpers.figures import depth, fan_in, fix, frameworks, nonlinearities  # noqa: F401
+    module = {"FanInPanel": fan_in, "DepthPanel": depth, "FixPanel": fix, "HistogramPanel": nonlinearities,
+              "FrameworkPanel": frameworks}[panel]
+    getattr(module, panel).plot(**params)
+    check_log_tick_labels(plt.gcf(), f"{panel}.plot({params})")
+    plt.close("all")
+    assert figures.DPI == 100
+
+
+@pytest.mark.parametrize("name", COURSE_VIEWS)
+def test_every_drop_down_option_reaches_the_figure(name):
+    view = VIEWS[name]()
+    for control_name, control in view.controls.items():
+        if not hasattr(control, "options"):
+            continue
+        for option in control.options:
+            control.value = option
+            result = view.result
+            recorded = {"weights": getattr(result, "weights", None), "init": getattr(result, "init", None),
+                        "framework": getattr(result, "init", None), "scheme": getattr(result, "scheme", None),
+                        "activation": getattr(getattr(result, "stats", None), "activation", None),
+                        "network": getattr(result, "widths", None)}[control_name]
+            if control_name == "network":
+                from winit_helpers.figures.gradients import SHAPES
+                option = SHAPES[option]
+            assert recorded == option, f"{name}: {control_name} = {option!r} drew {recorded!r}"

@@ -9,14 +9,12 @@ this module is first imported). ``use_default_style()`` switches back.
 Both work through ``matplotlib.rcParams``, so they reach every figure created
 afterwards: the static ones drawn with pyplot and the live ones built on
 ``matplotlib.figure.Figure``. Colours given as ``"C0"``, ``"C1"``, ... follow the
-style's colour cycle; sizes given through :func:`font_size` and
-:func:`line_width` follow its scale (in the default style both return their
-argument unchanged).
+style's colour cycle; font sizes given through :func:`font_size` follow its scale
+(in the default style it returns its argument unchanged).
 """
 import os
 
 import matplotlib as mpl
-import matplotlib.colors as mcolors
 from cycler import cycler
 
 #: Okabe & Ito's eight colours, distinguishable with every common form of colour blindness
@@ -41,7 +39,7 @@ PROJECTOR_COLORS = [OKABE_ITO[name] for name in
 PROJECTOR_SCALE = 1.35
 
 _BASE_FONT_SIZE = 10.0      # matplotlib's default font.size, the reference for font_size()
-_BASE_LINE_WIDTH = 1.5      # matplotlib's default lines.linewidth, the reference for line_width()
+_BASE_LINE_WIDTH = 1.5      # matplotlib's default lines.linewidth
 
 
 def projector_rc(scale=PROJECTOR_SCALE):
@@ -88,24 +86,9 @@ def use_default_style():
     _saved.clear()
 
 
-def is_projector_style():
-    """True while the projector style is on."""
-    return bool(_saved)
-
-
-def palette():
-    """The colours of the current style's cycle ("C0", "C1", ...) as hex strings: Okabe-Ito in the projector style."""
-    return [mcolors.to_hex(color) for color in mpl.rcParams["axes.prop_cycle"].by_key()["color"]]
-
-
 def font_size(points):
     """A font size given in points for the default style, scaled to the current one."""
     return points * mpl.rcParams["font.size"] / _BASE_FONT_SIZE
-
-
-def line_width(points):
-    """A line width given in points for the default style, scaled to the current one."""
-    return points * mpl.rcParams["lines.linewidth"] / _BASE_LINE_WIDTH
 
 
 def projector_requested(environ=None):

@@ -19,6 +19,8 @@ two_input_distance        sqrt(2 q (1 - c)): two inputs' distance from q and c  
 jacobian_setting          (gain, sigma_b, q0) of a critical tanh, ReLU, linear   9
 residual_growth           (1 + a**2)**l: a residual stream's mean square          9
 residual_alpha            the branch scale a of each rule in RESIDUAL_RULES      9
+measured_chi1             a simulated network's chi_1 (the figure's title)       8
+tanh_saturation           fraction of tanh units past 0.99 (the figure's text)   9
 ========================  ====================================================  ==========
 
 The gain of a layer is its weight std times sqrt(fan_in) (:mod:`.activations`); ``scale`` is
@@ -167,3 +169,22 @@ def residual_growth(alpha, layers, zero_last=False):
     if zero_last:
         return np.ones(np.broadcast(alpha, layers).shape)
     return (1.0 + alpha ** 2) ** layers
+
+
+# --------------------------------------------------------------------------- measured counterparts the figures print
+def measured_chi1(chi, depth):
+    """The measured chi_1 of a simulated network: the mean of its per-layer growth ``chi`` over the last two thirds
+    of ``depth`` layers (over all of them below 3 layers), once the variance has settled near q*."""
+    depth = check_positive_int("depth", depth)
+    chi = np.asarray(chi, dtype=float)[:depth]
+    return float(chi[depth // 3:].mean() if depth >= 3 else chi.mean())
+
+
+def tanh_saturation(weights, x, threshold=0.99):
+    """The fraction of units with ``|tanh(x @ W)| > threshold``, averaged over the layers of a tanh network."""
+    fractions = []
+    for w in weights:
+        h = np.tanh(x @ w)
+        fractions.append(np.mean(np.abs(h) > threshold))
+        x = h
+    return float(np.mean(fractions))

@@ -1,45 +1,38 @@
-"""The figures and the live training view of notebook 6: does the initialisation matter for training?
+"""The figures of notebook 6 (does the initialisation matter for training?).
 
-Static figures (plain functions that draw with pyplot and return what they drew):
+Static figures, plain functions that draw with pyplot and return what they drew:
 
 * :func:`plot_book_runs`: the book's network, loss curves and test accuracy per initialisation, over seeds;
 * :func:`plot_deep_runs`: a deep ReLU network, loss curves and every layer's gradient at step 0;
 * :func:`plot_grid`: which depth x weight-scale combinations train, as a heat map.
 
-The live view (:func:`explore_training`) trains a deep ReLU network while you
-watch: pick the initialisation, the depth and a scale, press *Train*, and the
-loss curve grows, chunk by chunk, until the budget of steps is used or you press
-*Stop*.  Training runs as an asyncio task that yields to the kernel between
-chunks, so the kernel still hears the Stop button.
+:class:`TrainingPanel` is the figure of the live training view (:mod:`winit_helpers.live.training`): the loss
+curve growing as a deep ReLU network trains, and every layer's gradient at step 0.
 """
-import asyncio
 import math
 from dataclasses import dataclass
 
-import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._checks import check_positive_int
-from .live import DPI, LiveView, Panel, dropdown, int_slider, log_slider, png_bytes, register_view
-from .style import font_size
-from .training.data import load_digits_split
-from .training.networks import DEEP_GAINS, DEEP_INITS, DeepReLUNetwork
-from .training.sweeps import TRAINED_LOSS
-from .training.trainer import Trainer
+from .._checks import check_positive_int
+from ..style import font_size
+from ..training import DEEP_GAINS, TRAINED_LOSS, DeepReLUNetwork, Trainer, load_digits_split
+from .base import DPI, Panel
 
 CHANCE_LOSS = math.log(10)     # cross-entropy of a uniform guess over 10 classes
-COLORS = {"book": "C0", "none": "C3", "tiny": "C7", "fan_in": "C2",
-          "he": "C2", "lecun": "C1", "unscaled": "C3"}
+#: the colour of each group of runs, by the key the notebook gives it (the book's inits, then the deep network's)
+COLORS = {"book": "C0", "none": "C3", "tiny": "C7", "he": "C2", "lecun": "C1", "unscaled": "C3"}
 
 
 def _band(ax, x, curves, color, label):
-    """Median line and min-max band of ``curves`` (one row per seed)."""
+    """Median line and min-max band of ``curves`` (one row per seed, non-finite values left out); returns ``(lo, median, hi)``."""
     with np.errstate(all="ignore"):
         finite = np.where(np.isfinite(curves), curves, np.nan)
         lo, mid, hi = np.nanmin(finite, axis=0), np.nanmedian(finite, axis=0), np.nanmax(finite, axis=0)
     ax.fill_between(x, lo, hi, color=color, alpha=0.25, linewidth=0)
     ax.plot(x, mid, color=color, linewidth=2, label=label)
+    return lo, mid, hi
 
 
 def plot_book_runs(result, groups):
@@ -48,17 +41,21 @@ def plot_book_runs(result, groups):
     ``groups`` maps a label to ``(color key, replica indices)``.  Left: the book's
     loss on the training set per epoch (median and min-max over seeds).  Middle:
     test accuracy of every seed.  Right: size of the first layer's gradient at
-    the start.  Returns the figure.
+    the start.  Returns what it drew: ``{"figure", "loss": {label: (lo, median, hi)},
+    "accuracy": {label: values}, "first_grad": {label: values}}``.
     """
     fig, (ax, ax_acc, ax_grad) = plt.subplots(1, 3, figsize=(12, 3.8), dpi=DPI,
                                               gridspec_kw={"width_ratios": [2.2, 1, 1]})
     fig.subplots_adjust(left=0.06, right=0.98, bottom=0.16, top=0.88, wspace=0.35)
     history = result.history
+    drawn = {"figure": fig, "loss": {}, "accuracy": {}, "first_grad": {}}
     for k, (label, (key, idx)) in enumerate(groups.items()):
-        _band(ax, history.epochs, history.loss[idx], COLORS[key], f"{label} ({len(idx)} seeds)")
+        drawn["loss"][label] = _band(ax, history.epochs, history.loss[idx], COLORS[key], f"{label} ({len(idx)} seeds)")
         jitter = np.linspace(-0.12, 0.12, len(idx))
-        ax_acc.plot(k + jitter, result.accuracy[idx], "o", color=COLORS[key], ms=6)
-        ax_grad.plot(k + jitter, result.grad_norms[idx, 0], "o", color=COLORS[key], ms=6)
+        drawn["accuracy"][label] = result.accuracy[idx]
+        drawn["first_grad"][label] = result.grad_norms[idx, 0]
+        ax_acc.plot(k + jitter, drawn["accuracy"][label], "o", color=COLORS[key], ms=6)
+        ax_grad.plot(k + jitter, drawn["first_grad"][label], "o", color=COLORS[key], ms=6)
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss on the training set (book's 0.5 sum of squares)")
@@ -72,22 +69,24 @@ def plot_book_runs(result, groups):
     ax_acc.set_ylabel("fraction of test images right")
     ax_grad.set_yscale("log")
     ax_grad.set_ylabel("norm of dLoss/dW[0]")
-    return fig
+    return drawn
 
 
 def plot_deep_runs(result, groups):
     """A deep ReLU network trained with several initialisations, several seeds each.
 
     Left: training loss against step, with the loss of a uniform guess.  Right:
-    norm of every layer's gradient at step 0 (log axis).  Returns the figure.
+    norm of every layer's gradient at step 0 (log10 of it, on a linear axis).  Returns what it
+    drew: ``{"figure", "loss": {label: (lo, median, hi)}, "log10_grad": {label: (lo, median, hi)}}``.
     """
     fig, (ax, ax_grad) = plt.subplots(1, 2, figsize=(12, 3.8), dpi=DPI)
     fig.subplots_adjust(left=0.06, right=0.98, bottom=0.15, top=0.88, wspace=0.22)
     history = result.history
     layers = np.arange(1, result.grad_norms.shape[1] + 1)
+    drawn = {"figure": fig, "loss": {}, "log10_grad": {}, "chance": CHANCE_LOSS}
     for label, (key, idx) in groups.items():
-        _band(ax, history.steps, history.loss[idx], COLORS[key], f"{label} ({len(idx)} seeds)")
-        _band(ax_grad, layers, np.log10(result.grad_norms[idx]), COLORS[key], label)
+        drawn["loss"][label] = _band(ax, history.steps, history.loss[idx], COLORS[key], f"{label} ({len(idx)} seeds)")
+        drawn["log10_grad"][label] = _band(ax_grad, layers, np.log10(result.grad_norms[idx]), COLORS[key], label)
     ax.axhline(CHANCE_LOSS, color="black", linestyle="--", linewidth=1)
     ax.text(history.steps[-1], CHANCE_LOSS, "uniform guess: log(10)", ha="right", va="bottom", fontsize=font_size(8))
     ax.set_xlabel("step")
@@ -100,14 +99,15 @@ def plot_deep_runs(result, groups):
     ax_grad.set_ylabel("log10 of the gradient's norm")
     ax_grad.set_title("gradient of every layer's weights at step 0", fontsize=font_size(10))
     ax_grad.legend(fontsize=font_size(8), frameon=False)
-    return fig
+    return drawn
 
 
 def plot_grid(grid):
     """Heat map: fraction of seeds that trained, for each depth (rows) and gain (columns).
 
     Gains are spaced on a log axis; the dashed lines mark LeCun's 1/sqrt(fan_in)
-    and He's sqrt(2/fan_in).  Returns the figure.
+    and He's sqrt(2/fan_in).  Returns what it drew: ``{"figure", "fraction": the colours,
+    "x_edges", "cells": {(depth, gain): text}, "gain_lines": (LeCun's, He's)}``.
     """
     fig, ax = plt.subplots(figsize=(8, 4), dpi=DPI)
     fig.subplots_adjust(left=0.1, right=0.9, bottom=0.15, top=0.88)
@@ -117,13 +117,15 @@ def plot_grid(grid):
     y_edges = np.arange(len(grid.depths) + 1)
     mesh = ax.pcolormesh(x_edges, y_edges, grid.fraction_trained, cmap="cividis", vmin=0, vmax=1)
     n = len(grid.seeds)
+    cells = {}
     for i in range(len(grid.depths)):
         for j, g in enumerate(grid.gains):
             ok, blown = int(grid.trained[i, j].sum()), int(grid.diverged[i, j].sum())
-            text = f"{ok}/{n}" + ("\ndiverged" if blown == n else "")
+            text = cells[grid.depths[i], g] = f"{ok}/{n}" + ("\ndiverged" if blown == n else "")
             ax.text(g, i + 0.5, text, ha="center", va="center", fontsize=font_size(9), zorder=3,
                     bbox=dict(boxstyle="round,pad=0.2", facecolor="white", alpha=0.75, linewidth=0))
-    for g, label, ha in ((1.0, "LeCun: 1/sqrt(fan_in) ", "right"), (DEEP_GAINS["he"], " He: sqrt(2/fan_in)", "left")):
+    gain_lines = (DEEP_GAINS["lecun"], DEEP_GAINS["he"])
+    for g, label, ha in zip(gain_lines, ("LeCun: 1/sqrt(fan_in) ", " He: sqrt(2/fan_in)"), ("right", "left")):
         ax.axvline(g, color="black", linestyle="--", linewidth=1.2, zorder=2)
         ax.text(g, len(grid.depths) + 0.1, label, ha=ha, va="bottom", fontsize=font_size(9))
     ax.set_xscale("log", base=2)
@@ -134,10 +136,11 @@ def plot_grid(grid):
     ax.set_ylabel("depth (ReLU layers)")
     ax.set_ylim(0, len(grid.depths) + 0.5)
     fig.colorbar(mesh, ax=ax, label=f"fraction of seeds with loss < {TRAINED_LOSS} after {grid.steps} steps")
-    return fig
+    return {"figure": fig, "fraction": grid.fraction_trained, "x_edges": x_edges, "cells": cells,
+            "gain_lines": gain_lines}
 
 
-# --------------------------------------------------------------------------- the live view
+# --------------------------------------------------------------------------- the figure of the live training view
 
 @dataclass
 class TrainingViewResult:
@@ -145,7 +148,8 @@ class TrainingViewResult:
     depth: int
     scale: float
     weight_std: float            # of the hidden layers
-    grad_norms: np.ndarray       # per layer, at step 0
+    grad_norms: np.ndarray       # per layer, at step 0 (drawn against layers 1 .. depth + 1)
+    he_grad_norms: np.ndarray    # the same for He's init at scale 1 (the dashed reference line)
     steps: np.ndarray            # recorded so far
     loss: np.ndarray
     message: str
@@ -211,7 +215,7 @@ class TrainingPanel(Panel):
         self.ax_grad.set_ylim(10 ** (lo - 0.5), 10 ** (hi + 0.5))
         self.ax_grad.set_xlim(0, depth + 2)
         self.ax_grad.set_title(f"first layer {norms[0]:.1e}, last {norms[-1]:.1e}", fontsize=font_size(10))
-        self.norms = norms
+        self.norms, self.he_norms = norms, he_norms
         return self._draw_curve()
 
     def train_chunk(self, steps):
@@ -249,94 +253,4 @@ class TrainingPanel(Panel):
                    f"{self.norms[0]:.2g}. Step {self.trainer.step_count}/{self.budget}, "
                    f"loss {last:.3g}: {verdict}.")
         return TrainingViewResult(p["init"], p["depth"], p["scale"], float(self.weight_std), self.norms,
-                                  history.steps, loss, message)
-
-
-class TrainingView(LiveView):
-    """A :class:`LiveView` of a :class:`TrainingPanel` with a Train/Stop button and a progress bar.
-
-    Moving a control builds a new network (it does not train).  The button starts
-    an asyncio task that trains ``chunk`` steps at a time and yields to the kernel
-    between chunks, so a second click (or :meth:`stop`) ends it.  :meth:`run`
-    trains synchronously, for tests and for scripts.
-    """
-
-    def __init__(self, panel, controls, fixed=None, chunk=10):
-        self.chunk = check_positive_int("chunk", chunk)
-        self.button = widgets.Button(description="Train", icon="play", button_style="success")
-        self.progress = widgets.IntProgress(value=0, min=0, max=panel.budget, description="steps",
-                                            style={"description_width": "initial"})
-        self.task, self._stop = None, False
-        super().__init__(panel, controls, fixed)
-        self.button.on_click(self._on_click)
-        self.widget.children = (self.widget.children[:-2] + (widgets.HBox([self.button, self.progress]),)
-                                + self.widget.children[-2:])
-
-    @property
-    def running(self):
-        return self.task is not None and not self.task.done()
-
-    def refresh(self):
-        if getattr(self, "task", None) is not None:
-            self.stop()
-        super().refresh()
-        self.progress.value = 0
-
-    def _show(self, result):
-        self.result = result
-        self.image.value = png_bytes(self.panel.fig)
-        self.status.value = f"<span style='font-size:110%'>{result.message}</span>"
-        self.progress.value = int(self.panel.trainer.step_count)
-
-    def run(self, steps=None):
-        """Train synchronously for ``steps`` steps (default: the rest of the budget), redrawing after every chunk."""
-        steps = self.panel.budget if steps is None else check_positive_int("steps", steps)
-        target = min(self.panel.trainer.step_count + steps, self.panel.budget)
-        while self.panel.trainer.step_count < target:
-            self._show(self.panel.train_chunk(min(self.chunk, target - self.panel.trainer.step_count)))
-        return self.result
-
-    async def _train(self):
-        try:
-            while not self._stop and not self.panel.finished:
-                self._show(self.panel.train_chunk(self.chunk))
-                await asyncio.sleep(0.02)      # let the kernel read messages (a Stop click) between chunks
-        finally:
-            self.button.description, self.button.icon, self.button.button_style = "Train", "play", "success"
-
-    def start(self):
-        """Start training in the background (in a running event loop, as in Jupyter); returns the task."""
-        if self.running:
-            return self.task
-        if self.panel.finished:
-            self.refresh()            # the budget is used up: start again from a fresh network
-        self._stop = False
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:          # no event loop (a plain script): train here and now
-            self.run()
-            return None
-        self.button.description, self.button.icon, self.button.button_style = "Stop", "stop", "danger"
-        self.task = loop.create_task(self._train())
-        return self.task
-
-    def stop(self):
-        """Ask a background run to stop after its current chunk."""
-        self._stop = True
-
-    def _on_click(self, _button):
-        if self.running:
-            self.stop()
-        else:
-            self.start()
-
-
-@register_view
-def explore_training(seed=0, width=64, steps=300):
-    """Pick the initialisation, the depth and a scale of a deep ReLU network; press Train to watch it learn (or not)."""
-    controls = {
-        "init": dropdown("init", list(DEEP_INITS)),
-        "depth": int_slider("depth (ReLU layers)", 30, 1, 50, continuous=False),
-        "scale": log_slider("scale x init's std", 1.0, 0.25, 4.0, continuous=False),
-    }
-    return TrainingView(TrainingPanel(width=width, steps=steps), controls, fixed={"seed": seed})
+                                  self.he_norms, history.steps, loss, message)

@@ -1,34 +1,26 @@
-"""Live figures: a matplotlib figure redrawn in place, shown as a PNG in an image widget.
+"""Live figures: a panel redrawn in place, shown as a PNG in an image widget, with controls above it.
 
-A view is built from two parts, so that the plot logic stays a plain function of
-its parameters and the sliders only wire it up:
-
-* a :class:`Panel` draws its figure once (``draw``) and then only updates its
-  artists (``update(**params)``), returning what it computed;
-* a :class:`LiveView` puts controls above the panel's image and calls
-  ``update`` whenever a control moves.
+A :class:`LiveView` puts controls (:func:`int_slider`, :func:`log_slider`,
+:func:`dropdown`) above a :class:`~winit_helpers.figures.base.Panel`'s image and
+calls the panel's ``update`` whenever a control moves. The plot logic stays in the
+panel, a plain function of its parameters; the view only wires it up.
 
 Rendering into an ``Image`` widget (rather than an ``Output`` widget) keeps the
 notebook's stored outputs identical on every re-run, so nbval checks them.
 
 Every function that builds a view is registered in :data:`VIEWS` with
-:func:`register_view`; the benchmark and the tests walk that registry, so a new
-view is measured and tested with no further change.
+:func:`register_view`; the benchmark and the tests walk that registry
+(:func:`all_views`), so a new view is measured and tested with no further change.
 """
-import io
+import importlib
 import math
+import pkgutil
 import time
 import traceback
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from . import style  # noqa: F401  (WINIT_PROJECTOR=1 switches the projector style on)
-
-DPI = 100
-LIVE_DPI = 80        # live figures: a little smaller, so a redraw is faster; the browser scales the image to fit
+from ..figures.base import DPI, png_bytes
 
 #: every interactive view of the course: name -> function that builds it
 VIEWS = {}
@@ -40,45 +32,16 @@ def register_view(build):
     return build
 
 
-class Panel:
-    """A figure whose artists are created once and then updated in place.
-
-    Subclasses set ``figsize`` and implement ``draw()`` (create axes and artists
-    on ``self.fig``) and ``update(**params)`` (change the artists, return the result).
-    Pass ``fig`` to draw into an existing figure (``plt.figure()`` for a static
-    figure in a notebook); by default the panel makes its own, outside pyplot.
-    """
-    figsize = (10, 4)
-
-    def __init__(self, fig=None):
-        if fig is None:   # outside pyplot, so the notebook does not show it a second time
-            fig = Figure(figsize=self.figsize, dpi=LIVE_DPI)
-            FigureCanvasAgg(fig)
-        self.fig = fig
-        self.draw()
-
-    def draw(self):
-        raise NotImplementedError
-
-    def update(self, **params):
-        raise NotImplementedError
-
-    @classmethod
-    def plot(cls, **params):
-        """Draw a static figure with pyplot (shown below the cell) and return what ``update`` returned."""
-        panel = cls(plt.figure(figsize=cls.figsize, dpi=DPI))
-        return panel.update(**params)
-
-
-def png_bytes(fig):
-    """The figure rendered as PNG bytes (no tight bounding box: the layout is fixed, and it is 3x faster)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=fig.dpi, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
+def all_views():
+    """Import every module of ``winit_helpers`` (which registers its views) and return :data:`VIEWS`, sorted by name."""
+    import winit_helpers
+    for module in pkgutil.walk_packages(winit_helpers.__path__, "winit_helpers."):
+        importlib.import_module(module.name)
+    return dict(sorted(VIEWS.items()))
 
 
 class LiveView:
-    """Controls above a :class:`Panel`'s image; moving a control redraws the image.
+    """Controls above a panel's image; moving a control redraws the image.
 
     ``controls`` maps each ``update`` parameter to an ipywidgets control.
     ``fixed`` holds parameters that no control changes (a seed, a sample size).
@@ -87,7 +50,7 @@ class LiveView:
     when it worked).
     """
 
-    def __init__(self, panel, controls, fixed=None, note=""):
+    def __init__(self, panel, controls, fixed=None):
         self.panel, self.controls, self.fixed = panel, dict(controls), dict(fixed or {})
         # the image shrinks with a narrow or zoomed window, never wider than the figure's own pixels
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=f"{panel.figsize[0] * DPI}px"))
@@ -98,7 +61,6 @@ class LiveView:
         # the controls wrap onto more rows when the window is narrow, rather than squeezing the sliders
         controls_box = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
         self.widget = widgets.VBox([controls_box, self.image, self.status])
-        self.note = note
         self.refresh()
 
     @property

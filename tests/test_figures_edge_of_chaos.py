@@ -1,0 +1,174 @@
+"""Notebook 8's figures: every curve, marker, theory line, title number and log-axis label they draw.
+
+Theory lines are compared with an independent mean-field computation written here (Gauss-Hermite
+quadrature, not the course's own); simulated curves with :mod:`winit_helpers.meanfield` run on the
+same draws; the named points with their formulas typed out.
+"""
+import matplotlib
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from figure_checks import assert_log_ticks_state_their_positions
+from winit_helpers.maths import meanfield as mf
+from winit_helpers.figures.edge_of_chaos import NAMED_POINTS, ChaosPanel, draw_phase_diagram, phase_grid
+
+matplotlib.use("Agg")
+
+Z, WZ = np.polynomial.hermite_e.hermegauss(200)
+WZ = WZ / WZ.sum()                                 # E[g(z1, z2)] = sum(W2 * g(Z1, Z2)), z ~ N(0, 1): the pair map
+Z1, Z2 = np.meshgrid(Z, Z)
+W2 = np.outer(WZ, WZ)
+
+
+def expect(g):
+    """E[g(z)], z ~ N(0, 1), by scipy's adaptive quadrature (the course uses its own nodes)."""
+    return quad(lambda z: g(z) * np.exp(-z * z / 2) / np.sqrt(2 * np.pi), -np.inf, np.inf, epsabs=1e-14)[0]
+
+
+def q_map(q, sw, sb):
+    return sw ** 2 * expect(lambda z: np.tanh(np.sqrt(q) * z) ** 2) + sb ** 2
+
+
+def c_map(q, c, sw, sb):
+    u1 = np.sqrt(q) * Z1
+    u2 = np.sqrt(q) * (c * Z1 + np.sqrt(1 - c * c) * Z2)
+    return (sw ** 2 * np.sum(W2 * np.tanh(u1) * np.tanh(u2)) + sb ** 2) / q_map(q, sw, sb)
+
+
+def q_star(sw, sb):
+    """The fixed point of the variance map, iterated from q = 1 (sb > 0: it converges geometrically)."""
+    q = 1.0
+    for _ in range(2000):
+        q, old = q_map(q, sw, sb), q
+        if abs(q - old) < 1e-14:
+            break
+    return q
+
+
+def chi1(sw, sb, q=None):
+    q = q_star(sw, sb) if q is None else q
+    return sw ** 2 * expect(lambda z: (1 - np.tanh(np.sqrt(q) * z) ** 2) ** 2)
+
+
+POINTS = [(2.5, 0.5, 30), (1.0, 0.05, 30), (0.5, 1.0, 12), (1.8, 0.2, 45)]   # (sigma_w, sigma_b, depth)
+
+
+@pytest.fixture(scope="module")
+def grid():
+    return phase_grid(n_w=30, n_b=20)
+
+
+@pytest.fixture(scope="module")
+def panel(grid):
+    return ChaosPanel(grid=grid)
+
+
+@pytest.mark.parametrize("sw, sb, depth", POINTS)
+def test_theory_lines_and_fixed_points_match_an_independent_mean_field(panel, sw, sb, depth):
+    result = panel.update(sigma_w=sw, sigma_b=sb, depth=depth)
+    q = [1.0]
+    c = [np.array(panel.c0)]
+    for _ in range(depth):
+        c.append(np.array([c_map(q[-1], ck, sw, sb) for ck in c[-1]]))
+        q.append(q_map(q[-1], sw, sb))
+    q, c = np.array(q), np.array(c)
+    layers = np.arange(depth + 1)
+    np.testing.assert_allclose(panel.q_theory.get_xdata(), layers)
+    np.testing.assert_allclose(panel.q_theory.get_ydata(), q, rtol=1e-6)
+    for k in range(len(panel.c0)):
+        np.testing.assert_allclose(panel.c_theory[k].get_ydata(), c[:, k], atol=1e-6)
+    distance = np.sqrt(2 * q * (1 - c[:, 2]))
+    np.testing.assert_allclose(panel.d_theory.get_ydata(), distance, rtol=1e-4, atol=1e-9)
+    qs = q_star(sw, sb)
+    assert panel.q_star.get_ydata()[0] == pytest.approx(qs, rel=1e-6)
+    assert result.drawn["q_star"] == pytest.approx(qs, rel=1e-6)
+    assert result.drawn["chi1"] == pytest.approx(chi1(sw, sb), rel=1e-6)
+    # the titles print the numbers drawn
+    assert f"q* = {qs:.4g}" == panel.ax_q.get_title()
+    assert f"χ₁ = {chi1(sw, sb):.3f}" in panel.ax_phase.get_title()
+    assert tuple(panel.point.get_xdata()) == (sw,) and tuple(panel.point.get_ydata()) == (sb,)
+
+
+def test_the_chaotic_correlation_fixed_point_is_a_fixed_point_of_the_map(panel):
+    sw, sb = 2.5, 0.5
+    panel.update(sigma_w=sw, sigma_b=sb, depth=30)
+    c_star = panel.c_star.get_ydata()[0]
+    assert c_star < 1
+    assert c_map(q_star(sw, sb), c_star, sw, sb) == pytest.approx(c_star, abs=1e-6)
+    assert f"c* = {c_star:.3f}" in panel.ax_c.get_title()
+
+
+def test_the_ordered_phase_pulls_correlations_to_one(panel):
+    result = panel.update(sigma_w=0.5, sigma_b=1.0, depth=12)
+    assert panel.c_star.get_ydata()[0] == 1.0 and result.drawn["phase"] == "ordered"
+
+
+@pytest.mark.parametrize("sw, sb, depth", POINTS)
+def test_simulated_curves_are_the_maths_modules_run_on_the_same_draws(panel, sw, sb, depth):
+    result = panel.update(sigma_w=sw, sigma_b=sb, depth=depth)
+    noise = mf.draw_noise(panel.max_depth, panel.width, panel.seed, dtype=np.float32)
+    run = mf.run_tanh_network(sw, sb, (noise[0][:depth], noise[1][:depth]), q0=1.0, c0=panel.c0, seed=panel.seed + 1)
+    np.testing.assert_allclose(panel.q_sim.get_ydata(), run.q)
+    for k in range(len(panel.c0)):
+        np.testing.assert_allclose(panel.c_sim[k].get_ydata(), run.c[:, k])
+    np.testing.assert_allclose(panel.d_sim.get_ydata(), run.distance[:, 2])
+    measured = run.chi[depth // 3:].mean()
+    assert result.drawn["chi1_measured"] == pytest.approx(measured)
+    assert f"measured {measured:.3f}" in result.message
+    assert f"(measured at layer {depth}: {run.q[-1]:.3g})" in result.message
+
+
+def test_every_point_of_the_drawn_edge_has_chi1_equal_to_one(grid):
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots()
+    drawn = draw_phase_diagram(ax, grid)
+    w, b = ax.lines[0].get_xdata(), ax.lines[0].get_ydata()
+    np.testing.assert_array_equal(w, drawn["edge"][0])
+    assert len(w) > 50 and b.max() > 2.5
+    assert w[0] == pytest.approx(1.0, abs=1e-12) and b[0] == 0.0   # q* = 0: the slope of tanh at 0 is 1
+    for k in np.flatnonzero(b > 0.2)[::15]:         # small sigma_b: q* is tiny and the iteration crawls
+        assert chi1(w[k], b[k]) == pytest.approx(1.0, abs=1e-6), (w[k], b[k])
+    # the colours are log10 chi_1 of the grid; one grid point checked independently
+    sw, sb, _ = grid
+    assert drawn["log10_chi1"][5, 7] == pytest.approx(np.log10(chi1(sw[7], sb[5])), abs=1e-6)
+    plt.close(fig)
+
+
+def test_every_named_point_sits_where_its_label_says():
+    expected = {
+        "1/sqrt(fan_in) = Xavier (square)": 1.0,            # std 1/sqrt(fan_in): sigma_w = 1
+        "LeCun's 1.7159 tanh(2x/3)": 1.7159 * 2 / 3,        # 1.7159 tanh(2h/3) = tanh network with sigma_w = 1.7159 * 2/3
+        "He, sqrt(2)/sqrt(fan_in)": 2 ** 0.5,
+        "PyTorch tanh gain 5/3": 5 / 3,
+    }
+    assert set(NAMED_POINTS) == set(expected)
+    for name, (sw, sb) in NAMED_POINTS.items():
+        assert sw == pytest.approx(expected[name], rel=1e-12) and sb == 0.0, name
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots()
+    draw_phase_diagram(ax, phase_grid(4, 3))
+    for line in ax.lines[1:]:
+        sw, sb = NAMED_POINTS[line.get_label()]
+        assert (line.get_xdata()[0], line.get_ydata()[0]) == (sw, sb)
+    plt.close(fig)
+
+
+def test_the_static_figure_draws_with_pyplot(grid):
+    import matplotlib.pyplot as plt
+    result = ChaosPanel.plot(sigma_w=2.5, sigma_b=0.5, depth=30, grid=grid)
+    assert "chaotic" in result.message
+    plt.close("all")
+
+
+def test_log_axis_labels_at_every_slider_end_and_default(grid):
+    from winit_helpers.live.edge_of_chaos import explore_edge_of_chaos
+    view = explore_edge_of_chaos(grid=grid)
+    for name, control in view.controls.items():
+        start = control.value
+        for value in (control.min, start, control.max):
+            control.value = value
+            assert view.error is None, view.error
+            for ax in (view.panel.ax_q, view.panel.ax_d):
+                assert_log_ticks_state_their_positions(ax.yaxis, f"{name} = {value}")
+        control.value = start

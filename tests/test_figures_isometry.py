@@ -1,0 +1,235 @@
+"""Notebook 9's figures: the Jacobian spectrum, LSUV and residual panels, read back from what they drew.
+
+Theory lines and markers are compared with closed forms typed out here; simulated curves with
+:mod:`winit_helpers.isometry` (and, where it is cheap, with a loop written here).
+"""
+import matplotlib
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from figure_checks import assert_log_ticks_state_their_positions
+from winit_helpers.maths import isometry as iso
+from winit_helpers.figures.isometry import SV_BINS, LSUVPanel, ResidualPanel, SpectrumPanel
+from winit_helpers.live.isometry import explore_isometry, explore_lsuv, explore_residual
+from winit_helpers.maths.theory import RESIDUAL_RULES, jacobian_setting, residual_alpha
+
+matplotlib.use("Agg")
+
+
+def expect(g):
+    """E[g(z)], z ~ N(0, 1), by scipy's adaptive quadrature."""
+    return quad(lambda z: g(z) * np.exp(-z * z / 2) / np.sqrt(2 * np.pi), -np.inf, np.inf, epsabs=1e-14)[0]
+
+
+def sech2(q):
+    return lambda z: 1 - np.tanh(np.sqrt(q) * z) ** 2
+
+
+def alpha_of(rule, L):
+    """The branch scale each label names, typed out."""
+    return {"a = 1": 1.0, "a = 0.5": 0.5, "a = 1/sqrt(L)": L ** -0.5, "a = 1/L": 1.0 / L}[rule]
+
+
+# --------------------------------------------------------------------------- residual networks
+def test_every_rule_label_gives_the_branch_scale_it_names():
+    assert RESIDUAL_RULES[-1].startswith("Fixup")
+    for L in (1, 4, 50, 100):
+        for rule in RESIDUAL_RULES[:-1]:
+            assert residual_alpha(rule, L) == pytest.approx(alpha_of(rule, L), rel=1e-12), (rule, L)
+        assert residual_alpha(RESIDUAL_RULES[-1], L) == 1.0      # Fixup keeps a = 1 and zeroes each branch's last layer
+
+
+@pytest.fixture(scope="module")
+def residual():
+    return ResidualPanel()
+
+
+@pytest.mark.parametrize("rule", RESIDUAL_RULES)
+@pytest.mark.parametrize("depth", [1, 50, 100])
+def test_residual_theory_line_is_one_plus_a_squared_to_the_l(residual, rule, depth):
+    result = residual.update(depth=depth, width=60, rule=rule, seed=3)
+    fixup = rule.startswith("Fixup")
+    ms = iso.residual_stream(depth, 60, 1.0 if fixup else alpha_of(rule, depth), n_samples=residual.n_samples,
+                             seed=3, zero_last=fixup)
+    layers = np.arange(depth + 1)
+    np.testing.assert_allclose(residual.sim.get_ydata(), ms)
+    expected = ms[0] * (np.ones(depth + 1) if fixup else (1 + alpha_of(rule, depth) ** 2) ** layers)
+    np.testing.assert_allclose(residual.theory.get_xdata(), layers)
+    np.testing.assert_allclose(residual.theory.get_ydata(), expected, rtol=1e-12)
+    growth = ms[-1] / ms[0]
+    x, y = residual.marker.get_xdata()[0], residual.marker.get_ydata()[0]
+    assert x == depth and y == pytest.approx(min(growth, residual.top / 1.5))
+    assert f"measured {growth:.3g}" in residual.ax_d.get_title()
+    assert f"grew {growth:.3g} times; theory {expected[-1] / ms[0]:.3g}" in result.message
+    if "L" in rule:
+        assert f"= {alpha_of(rule, depth):.3g}" in residual.ax_l.get_title()
+    assert_log_ticks_state_their_positions(residual.ax_l.yaxis, f"residual {rule}, depth {depth}")
+
+
+def test_the_depth_panel_draws_each_rules_growth_after_L_blocks(residual):
+    L = np.arange(1, residual.max_depth + 1)
+    assert set(residual.rule_lines) == set(RESIDUAL_RULES)
+    for rule, line in residual.rule_lines.items():
+        np.testing.assert_array_equal(line.get_xdata(), L)
+        if rule.startswith("Fixup"):
+            expected = np.ones(len(L))
+        else:
+            expected = (1 + np.array([alpha_of(rule, d) for d in L]) ** 2) ** L
+        np.testing.assert_allclose(line.get_ydata(), expected, rtol=1e-12, err_msg=rule)
+    # 1/L keeps the growth below e, 1/sqrt(L) gives 2^L ... no: (1 + 1/L)^L -> e
+    assert residual.rule_lines["a = 1/L"].get_ydata()[-1] < np.e
+    assert residual.rule_lines["a = 1/sqrt(L)"].get_ydata()[-1] == pytest.approx((1 + 1 / 100) ** 100)
+    assert_log_ticks_state_their_positions(residual.ax_d.yaxis, "residual depth panel")
+
+
+# --------------------------------------------------------------------------- the Jacobian spectrum
+def test_the_critical_settings_are_what_the_titles_say():
+    for q in (0.001, 0.1, 4.0):
+        sw, sb, q0 = jacobian_setting("tanh", q)
+        assert q0 == q
+        assert sw ** 2 * expect(lambda z: sech2(q)(z) ** 2) == pytest.approx(1.0, abs=1e-8)       # chi_1 = 1
+        assert sw ** 2 * expect(lambda z: np.tanh(np.sqrt(q) * z) ** 2) + sb ** 2 == pytest.approx(q, rel=1e-8)
+    assert jacobian_setting("relu") == (pytest.approx(2 ** 0.5), 0.0, 1.0)
+    assert jacobian_setting("linear") == (1.0, 0.0, 1.0)
+
+
+@pytest.fixture(scope="module")
+def spectrum():
+    return SpectrumPanel()
+
+
+@pytest.mark.parametrize("activation, q_star, depth, width", [
+    ("tanh", 0.1, 16, 100), ("tanh", 4.0, 1, 25), ("tanh", 0.001, 40, 50), ("relu", 0.1, 16, 100),
+    ("linear", 0.1, 30, 25)])
+def test_spread_theory_lines_match_the_closed_form(spectrum, activation, q_star, depth, width):
+    result = spectrum.update(depth=depth, width=width, activation=activation, q_star=q_star, seed=1)
+    sw, sb, q0 = jacobian_setting(activation, q_star)
+    if activation == "tanh":
+        mu1, mu2 = expect(lambda z: sech2(q0)(z) ** 2), expect(lambda z: sech2(q0)(z) ** 4)
+    else:
+        mu1 = mu2 = 0.5 if activation == "relu" else 1.0
+    layers = np.arange(1, depth + 1)
+    for scheme, s1 in (("orthogonal", 0.0), ("gaussian", -1.0)):
+        line = spectrum.theory_lines[scheme]
+        np.testing.assert_array_equal(line.get_xdata(), layers)
+        np.testing.assert_allclose(line.get_ydata(), layers * (mu2 / mu1 ** 2 - 1 - s1), rtol=1e-5, atol=1e-12)  # the course's nodes: 5e-7 at q = 4
+        assert f"{scheme} {result.spreads[scheme][-1]:.3g} (theory {line.get_ydata()[-1]:.3g})" in result.message
+        # the measured dots: the maths module's spread, and at the last layer the spread of the drawn spectrum
+        stack = iso.weight_stack(SpectrumPanel.max_depth, width, scheme, seed=1 + (scheme == "gaussian"))[:depth]
+        spreads, sv = iso.jacobian_spread_by_depth(stack, activation, sw, sb, q0, seed=11)
+        np.testing.assert_allclose(spectrum.dots[scheme].get_ydata(), spreads)
+        lam = result.singular_values[scheme] ** 2
+        assert spectrum.dots[scheme].get_ydata()[-1] == pytest.approx(lam.var() / lam.mean() ** 2, rel=1e-6, abs=1e-9)
+        counts = np.histogram(np.clip(np.log10(np.maximum(sv, 1e-300)), -6, 2 - 1e-9), np.linspace(-6, 2, 65))[0] / width
+        np.testing.assert_allclose(spectrum.stairs[scheme].get_data().values, counts)
+        assert spectrum.stairs[scheme].get_data().values.sum() == pytest.approx(1.0)
+    if activation == "relu":
+        assert f"σ_w = √2 = {2 ** 0.5:.3f}" in spectrum.fig._suptitle.get_text()
+    if activation == "tanh":
+        assert f"q* = {q_star:.3g} (σ_w = {sw:.3f}, σ_b = {sb:.3f})" in spectrum.fig._suptitle.get_text()
+
+
+def test_the_histogram_bins_span_the_axis():
+    np.testing.assert_allclose(SV_BINS, np.linspace(-6, 2, 65))
+
+
+# --------------------------------------------------------------------------- LSUV
+def stds_by_hand(weights, x, activation):
+    f = np.tanh if activation == "tanh" else (lambda h: np.where(h > 0, h, 0.0))
+    out = []
+    for w in weights:
+        h = x @ w
+        out.append(np.sqrt(np.mean((h - h.mean()) ** 2)))
+        x = f(h)
+    return np.array(out)
+
+
+@pytest.fixture(scope="module")
+def lsuv():
+    return LSUVPanel()
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+@pytest.mark.parametrize("measure", ["pre", "post"])
+@pytest.mark.parametrize("depth, width, start", [(2, 20, "orthogonal"), (10, 100, "gaussian"), (30, 200, "orthogonal")])
+def test_lsuv_lines_are_each_layers_std_before_and_after(lsuv, activation, measure, depth, width, start):
+    result = lsuv.update(depth=depth, width=width, activation=activation, measure=measure, start=start, seed=2)
+    x, w = lsuv.data(width, start, depth, 2)
+    np.testing.assert_allclose(lsuv.before.get_ydata(), stds_by_hand(w, x, activation), rtol=1e-10)
+    np.testing.assert_allclose(lsuv.after.get_ydata(), stds_by_hand(result.lsuv.weights, x, activation), rtol=1e-10)
+    np.testing.assert_array_equal(lsuv.before.get_xdata(), np.arange(1, depth + 1))
+    assert lsuv.target_line.get_ydata()[0] == 1.0
+    heights = [bar.get_height() for bar in lsuv.bars]
+    np.testing.assert_array_equal(heights, result.lsuv.iterations)
+    if measure == "pre":       # measured before the activation, LSUV reaches variance 1 at every layer
+        assert result.lsuv.converged.all()
+        np.testing.assert_allclose(lsuv.after.get_ydata() ** 2, 1.0, atol=0.01)
+    elif activation == "relu":  # measured after relu: relu(x @ W) reaches variance 1 instead
+        h, post = x, []
+        for layer in result.lsuv.weights:
+            h = np.where(h @ layer > 0, h @ layer, 0.0)
+            post.append(h.var())
+        np.testing.assert_allclose(post, 1.0, atol=0.01)
+    # the start the label names: orthogonal columns (W^T W = I), or Gaussian entries with variance 1/width
+    gram = np.einsum("lij,lik->ljk", w, w)
+    if start == "orthogonal":
+        np.testing.assert_allclose(gram, np.broadcast_to(np.eye(width), gram.shape), atol=1e-10)
+    else:
+        assert np.abs(gram - np.eye(width)).max() > 0.1
+        assert w.var() == pytest.approx(1 / width, rel=0.05)   # depth * width^2 >= 4e4 entries: sd of this 0.7 %
+    assert_log_ticks_state_their_positions(lsuv.ax_std.yaxis, f"LSUV {activation} {measure} {depth} {width} {start}")
+
+
+def test_lsuv_reports_the_saturated_fraction(lsuv):
+    result = lsuv.update(depth=10, width=100, activation="tanh", measure="post", seed=0)
+    x, w = lsuv.data(100, "orthogonal", 10, 0)
+    fractions = []
+    for layer in result.lsuv.weights:
+        h = x @ layer
+        fractions.append(np.mean(np.abs(np.tanh(h)) > 0.99))
+        x = np.tanh(h)
+    assert result.saturated == pytest.approx(np.mean(fractions))
+    assert f"{np.mean(fractions):.0%} of the tanh units are saturated" in result.message
+
+
+# --------------------------------------------------------------------------- the live views
+def test_every_view_of_notebook_9_redraws_at_its_extremes_and_tells_the_story():
+    view = explore_isometry()
+    view.controls["activation"].value = "linear"
+    assert np.abs(view.result.spreads["orthogonal"]).max() < 1e-12    # linear + orthogonal: isometric to rounding
+    view.controls["depth"].value = 64
+    assert np.isfinite(view.result.spreads["gaussian"]).all()
+    lsuv_view = explore_lsuv()
+    assert lsuv_view.result.lsuv.converged.all()
+    lsuv_view.controls["measure"].value = "post"
+    assert not lsuv_view.result.lsuv.converged.any() and "saturated" in lsuv_view.result.message
+    res = explore_residual()
+    assert tuple(res.controls["rule"].options) == RESIDUAL_RULES     # every rule can be chosen
+    res.controls["rule"].value = "Fixup: last layer of each branch = 0"
+    assert np.allclose(res.result.mean_square, res.result.mean_square[0])
+
+
+def test_log_axis_labels_at_every_slider_end_and_default():
+    res = explore_residual()
+    lsuv_view = explore_lsuv()
+    for view, axes in ((res, [res.panel.ax_l, res.panel.ax_d]), (lsuv_view, [lsuv_view.panel.ax_std])):
+        for name, control in view.controls.items():
+            start = control.value
+            values = control.options if hasattr(control, "options") else (control.min, start, control.max)
+            for value in values:
+                control.value = value
+                assert view.error is None, view.error
+                for ax in axes:
+                    assert_log_ticks_state_their_positions(ax.yaxis, f"{name} = {value}")
+            control.value = start
+
+
+def test_the_static_figures_take_the_seed():
+    import matplotlib.pyplot as plt
+    a = ResidualPanel.plot(depth=10, width=40, rule="a = 0.5", seed=5)
+    b = ResidualPanel.plot(depth=10, width=40, rule="a = 0.5", seed=5)
+    c = ResidualPanel.plot(depth=10, width=40, rule="a = 0.5", seed=6)
+    np.testing.assert_array_equal(a.mean_square, b.mean_square)
+    assert not np.array_equal(a.mean_square, c.mean_square)
+    plt.close("all")

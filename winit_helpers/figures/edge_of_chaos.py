@@ -1,0 +1,184 @@
+"""The figures of notebook 8 (the edge of chaos): the order/chaos phase diagram and a tanh network through depth.
+
+* :func:`phase_grid` and :func:`draw_phase_diagram`: chi_1 over (sigma_w, sigma_b), the computed edge
+  chi_1 = 1 and where the common initialisations (:data:`NAMED_POINTS`) sit;
+* :class:`ChaosPanel`: that diagram with a chosen point, and the variance, correlation and distance of
+  inputs through depth, theory (:mod:`winit_helpers.meanfield`) against a simulated network.
+
+Every number drawn comes from the maths modules; each draw returns what it drew.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..maths import meanfield as mf
+from ..maths.activations import LECUN_A, LECUN_B, gain
+from ..maths.theory import measured_chi1, two_input_distance
+from ..style import font_size
+from .base import DPI, Panel
+
+THEORY = dict(color="black", linestyle="--", linewidth=1.3)
+CORR_COLORS = ("C0", "C2", "C3")
+
+#: where common initialisations sit, as (sigma_w, sigma_b), for a tanh network with square layers and zero bias
+NAMED_POINTS = {
+    "1/sqrt(fan_in) = Xavier (square)": (1.0, 0.0),
+    "LeCun's 1.7159 tanh(2x/3)": (LECUN_A * LECUN_B, 0.0),      # the same network in plain tanh units
+    "He, sqrt(2)/sqrt(fan_in)": (gain("relu"), 0.0),
+    "PyTorch tanh gain 5/3": (gain("tanh"), 0.0),
+}
+
+SW_RANGE, SB_RANGE = (0.25, 4.0), (0.0, 3.0)
+FLOOR = 1e-300          # a log axis cannot show 0: values below are drawn at this floor
+
+
+def phase_grid(n_w=90, n_b=70):
+    """``(sigma_w, sigma_b, chi_1)`` on the grid the phase diagrams show (about a second: compute it once)."""
+    sw = np.linspace(*SW_RANGE, n_w)
+    sb = np.linspace(*SB_RANGE, n_b)
+    return sw, sb, mf.phase_diagram(sw, sb)
+
+
+def _smooth(image, factor=4):
+    """Bilinear upsampling, done once here so that every redraw can use the fast "nearest" interpolation."""
+    rows, cols = image.shape
+    x_new, y_new = np.linspace(0, cols - 1, cols * factor), np.linspace(0, rows - 1, rows * factor)
+    wide = np.array([np.interp(x_new, np.arange(cols), row) for row in image])
+    return np.array([np.interp(y_new, np.arange(rows), col) for col in wide.T]).T
+
+
+def draw_phase_diagram(ax, grid=None, legend=True):
+    """The order/chaos diagram on ``ax``: log10 chi_1 in colour, the computed edge chi_1 = 1, the named inits.
+
+    Returns what it drew: ``{"image": the AxesImage, "log10_chi1": the grid's values, "edge": (sigma_w, sigma_b)
+    of the edge line, "points": {name: (sigma_w, sigma_b)}}``.
+    """
+    sw, sb, chi = grid if grid is not None else phase_grid()
+    log_chi = np.log10(chi)
+    image = ax.imshow(_smooth(log_chi), origin="lower", aspect="auto", cmap="RdBu_r", vmin=-1, vmax=1,
+                      extent=(sw[0], sw[-1], sb[0], sb[-1]), interpolation="nearest")
+    q = np.concatenate([[0.0], np.geomspace(1e-4, 60, 200)])
+    w, b = mf.critical_line(q)
+    keep = (w <= sw[-1]) & (b <= sb[-1])
+    ax.plot(w[keep], b[keep], color="black", linewidth=2, label=r"edge of chaos $\chi_1 = 1$ (computed)")
+    for (name, (x, y)), m in zip(NAMED_POINTS.items(), ("o", "s", "^", "D")):
+        ax.plot([x], [y], m, color="gold", mec="black", ms=8, clip_on=False, zorder=4, label=name)
+    ax.text(0.75, 1.6, "ORDERED\n$\\chi_1 < 1$", ha="center", color="white", fontsize=font_size(10), weight="bold")
+    ax.text(3.3, 0.5, "CHAOTIC\n$\\chi_1 > 1$", ha="center", color="#67000d", fontsize=font_size(10), weight="bold")
+    ax.set_xlabel(r"$\sigma_w$  (weights ~ N(0, $\sigma_w^2$ / fan_in))")
+    ax.set_ylabel(r"$\sigma_b$  (biases ~ N(0, $\sigma_b^2$))")
+    ax.set_xlim(sw[0], sw[-1])
+    ax.set_ylim(sb[0], sb[-1])
+    if legend:
+        ax.legend(loc="upper right", fontsize=font_size(7), framealpha=0.85)
+    return {"image": image, "log10_chi1": log_chi, "edge": (w[keep], b[keep]), "points": dict(NAMED_POINTS)}
+
+
+@dataclass
+class ChaosResult:
+    theory: mf.MeanField
+    run: mf.TanhRun
+    drawn: dict          # every curve, marker and title number the panel drew (see ChaosPanel.update)
+    message: str
+
+
+class ChaosPanel(Panel):
+    """The phase diagram with the chosen point; variance, correlation and distance of two inputs through depth."""
+    figsize = (10, 6.4)
+    c0 = (0.2, 0.6, 0.99)
+
+    def __init__(self, fig=None, grid=None, width=500, max_depth=60, seed=0, legend=True):
+        self.legend = legend    # the live view leaves the phase diagram's legend out: text is slow to draw
+        self.grid = grid if grid is not None else phase_grid()
+        self.width, self.max_depth, self.seed = width, max_depth, seed
+        self.noise = mf.draw_noise(max_depth, width, seed, dtype=np.float32)   # one draw serves every sigma
+        super().__init__(fig)
+
+    @classmethod
+    def plot(cls, grid=None, seed=0, **params):
+        """The static figure (pyplot), reusing a precomputed phase ``grid`` if given: the panel's only construction-time inputs."""
+        import matplotlib.pyplot as plt
+        panel = cls(plt.figure(figsize=cls.figsize, dpi=DPI), grid=grid, seed=seed)
+        return panel.update(**params)
+
+    def draw(self):
+        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.08, top=0.93, wspace=0.25, hspace=0.38)
+        (self.ax_phase, self.ax_q), (self.ax_c, self.ax_d) = self.fig.subplots(2, 2)
+        self.phase = draw_phase_diagram(self.ax_phase, self.grid, legend=self.legend)
+        (self.point,) = self.ax_phase.plot([1], [0], "*", color="white", mec="black", ms=18, zorder=5,
+                                           clip_on=False)
+        ax = self.ax_q
+        (self.q_theory,) = ax.plot([], [], **THEORY, label="theory: the variance map")
+        (self.q_sim,) = ax.plot([], [], "o", color="C7", ms=3.5, label=f"simulation, width {self.width}")
+        self.q_star = ax.axhline(1, color="C1", linewidth=1, label="fixed point q*")
+        ax.set_yscale("log")
+        ax.set_xlabel("layer l")
+        ax.set_ylabel("variance $q_l$ of the pre-activations")
+        ax.legend(fontsize=font_size(8), loc="lower right", frameon=False)
+        ax = self.ax_c
+        self.c_theory, self.c_sim = [], []
+        for c0, color in zip(self.c0, CORR_COLORS):
+            self.c_theory.append(ax.plot([], [], color=color, linewidth=1.5, label=f"start c = {c0}")[0])
+            self.c_sim.append(ax.plot([], [], "o", color=color, ms=3, alpha=0.7)[0])
+        self.c_star = ax.axhline(1, color="C1", linewidth=1, label="fixed point c*")
+        ax.set_ylim(-0.05, 1.05)
+        ax.set_xlabel("layer l")
+        ax.set_ylabel("correlation $c_l$ of two inputs")
+        ax.legend(fontsize=font_size(8), loc="center right", frameon=False, title="lines: theory, dots: simulation",
+                  title_fontsize=font_size(7))
+        ax = self.ax_d
+        (self.d_theory,) = ax.plot([], [], **THEORY, label=r"theory $\sqrt{2 q_l (1 - c_l)}$")
+        (self.d_sim,) = ax.plot([], [], "o-", color=CORR_COLORS[2], ms=3, linewidth=1,
+                                label="simulation, the two nearby inputs")
+        ax.set_yscale("log")
+        ax.set_xlabel("layer l")
+        ax.set_ylabel(r"distance $|h_a - h_b| / \sqrt{N}$")
+        ax.set_title(f"two nearby inputs (start c = {self.c0[2]})", fontsize=font_size(10))
+        ax.legend(fontsize=font_size(8), loc="lower left", frameon=False)
+
+    def update(self, sigma_w=1.0, sigma_b=0.05, depth=30):
+        """Redraw for one network; ``result.drawn`` holds each array drawn (before the log axes' floor)."""
+        depth = min(int(depth), self.max_depth)
+        th = mf.theory(sigma_w, sigma_b, depth, q0=1.0, c0=self.c0)
+        noise = (self.noise[0][:depth], self.noise[1][:depth])
+        run = mf.run_tanh_network(sigma_w, sigma_b, noise, q0=1.0, c0=self.c0, seed=self.seed + 1)
+        layers = np.arange(depth + 1)
+        dist_theory = two_input_distance(th.q, th.c[:, 2])
+        chi_sim = measured_chi1(run.chi, depth)
+        self.point.set_data([sigma_w], [sigma_b])
+        self.ax_phase.set_title(f"σ_w = {sigma_w:.2f}, σ_b = {sigma_b:.2f}: χ₁ = {th.chi1:.3f} ({th.phase})",
+                                fontsize=font_size(10))
+        self.q_theory.set_data(layers, np.maximum(th.q, FLOOR))
+        self.q_sim.set_data(layers, np.maximum(run.q, FLOOR))
+        self.q_star.set_ydata([max(th.q_star, FLOOR)] * 2)
+        self.q_star.set_visible(th.q_star > 0)
+        values = np.concatenate([th.q, run.q, [th.q_star]])
+        values = values[values > 0]
+        self.ax_q.set_ylim(max(values.min(), FLOOR) / 1.6, values.max() * 1.6)
+        self.ax_q.set_title(f"q* = {th.q_star:.4g}", fontsize=font_size(10))
+        for k in range(len(self.c0)):
+            self.c_theory[k].set_data(layers, th.c[:, k])
+            self.c_sim[k].set_data(layers, run.c[:, k])
+        self.c_star.set_ydata([th.c_star] * 2)
+        xi = "infinite" if not np.isfinite(th.depth_scale) else f"{th.depth_scale:.3g} layers"
+        self.ax_c.set_title(f"c* = {th.c_star:.3f}, depth scale ξ_c = {xi}", fontsize=font_size(10))
+        self.d_theory.set_data(layers, np.maximum(dist_theory, FLOOR))
+        self.d_sim.set_data(layers, np.maximum(run.distance[:, 2], FLOOR))
+        d = np.concatenate([dist_theory, run.distance[:, 2]])
+        d = d[d > 0]
+        self.ax_d.set_ylim(max(d.min(), FLOOR) / 2, d.max() * 2)
+        for ax in (self.ax_q, self.ax_c, self.ax_d):
+            ax.set_xlim(-0.5, depth + 0.5)
+        if th.phase == "chaotic":
+            story = "chaotic: nearby inputs are pulled apart, to correlation c*"
+        elif th.phase == "ordered":
+            story = "ordered: every pair of inputs is pulled together (c -> 1)"
+        else:
+            story = "at the edge of chaos: correlations change slowly, over many layers"
+        message = (f"chi_1 = {th.chi1:.3f} (measured {chi_sim:.3f}), q* = {th.q_star:.3g} "
+                   f"(measured at layer {depth}: {run.q[-1]:.3g}); {story}.")
+        drawn = {"point": (sigma_w, sigma_b), "layers": layers, "q_theory": th.q, "q_sim": run.q,
+                 "q_star": th.q_star, "c_theory": th.c, "c_sim": run.c, "c_star": th.c_star,
+                 "distance_theory": dist_theory, "distance_sim": run.distance[:, 2],
+                 "chi1": th.chi1, "chi1_measured": chi_sim, "depth_scale": th.depth_scale, "phase": th.phase}
+        return ChaosResult(th, run, drawn, message)

@@ -1,0 +1,23 @@
+"""The figure of notebook 3 (03_the_fix): the depth figure with the scale set by the rule multiplier / sqrt(width).
+
+With that scale each layer multiplies the std by ``multiplier`` (1 keeps it flat);
+the figure is :class:`~winit_helpers.figures.depth.DepthPanel`'s, and the title
+says the rule.
+"""
+from .._checks import check_positive_int
+from ..maths.theory import rule_scale
+from ..style import font_size
+from .depth import DepthPanel
+
+
+class FixPanel(DepthPanel):
+    """The same figure, with the scale set by the rule: scale = multiplier / sqrt(width)."""
+
+    def update(self, depth=100, width=100, multiplier=1.0, *, n_seeds=5, n_samples=500, seed=0):
+        width = check_positive_int("width", width)
+        result = super().update(depth, width, float(rule_scale(width, multiplier)), n_seeds=n_seeds,
+                                n_samples=n_samples, seed=seed)
+        self.ax.set_title(f"depth {depth}, width {width}, scale = {multiplier:.3g} / sqrt(width): "
+                          f"{result.drawn['title']['growth']:.3g} per layer", fontsize=font_size(10))
+        result.drawn["title"]["multiplier"] = multiplier
+        return result

@@ -1,0 +1,262 @@
+"""The figures of notebook 9 (orthogonal weights, dynamical isometry, LSUV and residual networks).
+
+* :class:`SpectrumPanel`: the input-output Jacobian's singular values, orthogonal against Gaussian weights,
+  and the spread of their squares by depth with its theory (:func:`winit_helpers.isometry.jacobian_spread`);
+* :class:`LSUVPanel`: each layer's std before and after LSUV, and how many rescalings each layer took;
+* :class:`ResidualPanel`: the residual stream's mean square through depth, with the theory ``(1 + a^2)^l``
+  for every rule of :data:`RESIDUAL_RULES`.
+
+Every panel takes the seed as an ``update`` parameter, so ``Panel.plot(..., seed=SEED)`` draws the static
+figure; each update returns what it drew (``result.drawn``).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..maths import isometry as iso
+from ..maths.forward import propagate
+from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
+from ..style import font_size
+from .base import Panel
+
+THEORY = dict(color="black", linestyle="--", linewidth=1.3)
+SCHEME_COLORS = {"orthogonal": "C0", "gaussian": "C1"}
+SV_BINS = np.linspace(-6.0, 2.0, 65)          # log10 singular value; smaller values are counted in the first bin
+
+
+# --------------------------------------------------------------------------- dynamical isometry
+@dataclass
+class SpectrumResult:
+    spreads: dict          # scheme -> measured spread after each layer
+    singular_values: dict  # scheme -> singular values of the whole Jacobian
+    theory: dict           # scheme -> predicted spread at this depth
+    drawn: dict            # "histogram", "theory_line", "measured": scheme -> the drawn arrays; "setting": (sw, sb, q0)
+    message: str
+
+
+class SpectrumPanel(Panel):
+    """The Jacobian's singular values (orthogonal and Gaussian weights, same network otherwise) and its spread by depth."""
+    figsize = (10, 4.2)
+    max_depth = 64
+
+    def __init__(self, fig=None):
+        self._stacks = {}
+        super().__init__(fig)
+
+    def stack(self, width, scheme, seed):
+        """The weights for this width and scheme, drawn once at the largest depth (a shallower net uses the first layers)."""
+        key = (width, scheme, seed)
+        if key not in self._stacks:
+            self._stacks[key] = iso.weight_stack(self.max_depth, width, scheme, seed=seed + (scheme == "gaussian"))
+        return self._stacks[key]
+
+    def draw(self):
+        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.88, wspace=0.25)
+        self.ax_sv, self.ax_sp = self.fig.subplots(1, 2)
+        self.stairs, self.theory_lines, self.dots = {}, {}, {}
+        for scheme, color in SCHEME_COLORS.items():
+            self.stairs[scheme] = self.ax_sv.stairs(np.zeros(len(SV_BINS) - 1), SV_BINS, color=color, linewidth=1.8,
+                                                    label=f"{scheme} weights")
+            (self.theory_lines[scheme],) = self.ax_sp.plot([], [], **{**THEORY, "color": color},
+                                                           label=f"{scheme}: theory")
+            (self.dots[scheme],) = self.ax_sp.plot([], [], "o", color=color, ms=3.5, label=f"{scheme}: measured")
+        self.ax_sv.axvline(0.0, color="black", linewidth=0.8, linestyle=":")
+        self.ax_sv.set_xlabel("log10 singular value of the Jacobian (0 = length kept; left edge: 1e-6 or less)")
+        self.ax_sv.set_ylabel("fraction of singular values")
+        self.ax_sv.set_xlim(SV_BINS[0], SV_BINS[-1])
+        self.ax_sv.legend(fontsize=font_size(8), loc="upper left", frameon=False)
+        self.ax_sp.set_xlabel("depth (layers)")
+        self.ax_sp.set_ylabel("spread Var(λ) / mean(λ)²,  λ = s²")
+        self.ax_sp.legend(fontsize=font_size(8), loc="upper left", frameon=False)
+
+    def update(self, depth=16, width=100, activation="tanh", q_star=0.1, seed=0):
+        depth, width = int(depth), int(width)
+        sw, sb, q0 = jacobian_setting(activation, q_star)
+        spreads, svs, theory, hist, lines = {}, {}, {}, {}, {}
+        layers = np.arange(1, depth + 1)
+        top = 1.0
+        for scheme in SCHEME_COLORS:
+            sp, sv = iso.jacobian_spread_by_depth(self.stack(width, scheme, seed)[:depth], activation, sw, sb, q0,
+                                                  seed=seed + 10)
+            spreads[scheme], svs[scheme] = sp, sv
+            logs = np.clip(np.log10(np.maximum(sv, 1e-300)), SV_BINS[0], SV_BINS[-1] - 1e-9)
+            hist[scheme] = np.histogram(logs, SV_BINS)[0] / width
+            self.stairs[scheme].set_data(hist[scheme])
+            lines[scheme] = np.array([iso.jacobian_spread(int(d), activation, scheme, q0) for d in layers])
+            theory[scheme] = lines[scheme][-1]
+            self.theory_lines[scheme].set_data(layers, lines[scheme])
+            self.dots[scheme].set_data(layers, sp)
+            top = max(top, np.nanmax(sp), lines[scheme].max())
+        self.ax_sv.set_ylim(0, 1.1 * max(h.max() for h in hist.values()))
+        self.ax_sp.set_xlim(0, depth + 1)
+        self.ax_sp.set_ylim(0, top * 1.1)
+        where = {"tanh": f"tanh on the edge of chaos, q* = {q0:.3g} (σ_w = {sw:.3f}, σ_b = {sb:.3f})",
+                 "relu": f"ReLU, He scale σ_w = √2 = {sw:.3f}", "linear": f"linear, σ_w = {sw:g}"}[activation]
+        self.fig.suptitle(f"input-output Jacobian of {depth} layers of width {width}: {where}", fontsize=font_size(11))
+        self.ax_sv.set_title("its singular values (one network)", fontsize=font_size(10))
+        self.ax_sp.set_title("spread of the squared singular values by depth", fontsize=font_size(10))
+        message = ("spread of J Jᵀ's eigenvalues at this depth: " + "; ".join(
+            f"{s} {spreads[s][-1]:.3g} (theory {theory[s]:.3g})" for s in SCHEME_COLORS)
+            + ". 0 is perfect isometry.")
+        drawn = {"layers": layers, "histogram": hist, "theory_line": lines, "measured": spreads,
+                 "setting": (sw, sb, q0)}
+        return SpectrumResult(spreads, svs, theory, drawn, message)
+
+
+# --------------------------------------------------------------------------- LSUV
+@dataclass
+class LSUVView:
+    before: np.ndarray      # std of each layer's pre-activations with the start weights
+    after: np.ndarray       # the same after LSUV
+    lsuv: iso.LSUVResult
+    saturated: float        # fraction of tanh units with |tanh(h)| > 0.99 after LSUV (0 for relu)
+    drawn: dict             # "layers", "before", "after", "target", "iterations"
+    message: str
+
+
+class LSUVPanel(Panel):
+    """Per-layer std before and after LSUV, and how many rescalings each layer took."""
+    figsize = (10, 4)
+    input_std = 3.0       # raw, unnormalised data: LSUV does not care
+    target = 1.0          # the std LSUV aims for
+
+    def __init__(self, fig=None, n_samples=500):
+        self.n_samples, self._cache = n_samples, {}
+        super().__init__(fig)
+
+    def data(self, width, scheme, depth, seed):
+        """The input batch and the start weights (drawn once per width, scheme and seed; a shallower net uses the first layers)."""
+        key = (width, scheme, seed)
+        if key not in self._cache or len(self._cache[key][1]) < depth:
+            rng = np.random.default_rng(seed)
+            x = self.input_std * rng.standard_normal((self.n_samples, width))
+            self._cache[key] = (x, iso.weight_stack(max(depth, 30), width, scheme, seed=rng))
+        x, w = self._cache[key]
+        return x, w[:depth]
+
+    def draw(self):
+        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.88, wspace=0.25)
+        self.ax_std, self.ax_it = self.fig.subplots(1, 2)
+        ax = self.ax_std
+        (self.before,) = ax.plot([], [], "o-", color="C7", ms=4, label="start weights")
+        (self.after,) = ax.plot([], [], "o-", color="C2", ms=4, label="after LSUV")
+        self.target_line = ax.axhline(self.target, **THEORY, label=f"target std {self.target:g}")
+        ax.set_yscale("log")
+        ax.set_xlabel("layer")
+        ax.set_ylabel("std of the layer's output x @ W")
+        ax.legend(fontsize=font_size(8), loc="upper right", frameon=False)
+        self.bars = None
+        self.ax_it.set_xlabel("layer")
+        self.ax_it.set_ylabel("rescalings LSUV needed")
+
+    def update(self, depth=10, width=100, activation="tanh", measure="pre", start="orthogonal", tol=0.01, max_iter=20,
+               seed=0):
+        depth, width = int(depth), int(width)
+        x, w = self.data(width, start, depth, seed)
+        result = iso.lsuv(w, x, activation, tol=tol, max_iter=max_iter, measure=measure)
+        before = propagate(x, list(w), activation).z_std
+        after = propagate(x, list(result.weights), activation).z_std
+        saturated = tanh_saturation(result.weights, x) if activation == "tanh" else 0.0
+        layers = np.arange(1, depth + 1)
+        self.before.set_data(layers, before)
+        self.after.set_data(layers, after)
+        values = np.concatenate([before, after, [self.target]])
+        self.ax_std.set_ylim(values.min() / 2, values.max() * 2)
+        self.ax_std.set_xlim(0, depth + 1)
+        if self.bars is not None:
+            self.bars.remove()
+        colors = np.where(result.converged, "C2", "C3")
+        self.bars = self.ax_it.bar(layers, result.iterations, color=colors, width=0.7)
+        self.ax_it.set_xlim(0, depth + 1)
+        self.ax_it.set_ylim(0, max_iter + 1)
+        self.ax_it.set_title("green: |var - 1| < tol reached; red: never", fontsize=font_size(10))
+        where = "x @ W, before the activation" if measure == "pre" else f"{activation}(x @ W), after the activation"
+        self.fig.suptitle(f"LSUV on {depth} {activation} layers of width {width}, {start} start, "
+                          f"measuring {where}", fontsize=font_size(11))
+        self.ax_std.set_title(f"input std {self.input_std:g}, {self.n_samples} samples", fontsize=font_size(10))
+        if result.converged.all():
+            message = (f"every layer reached variance 1 within {tol:g}, in at most {result.iterations.max()} "
+                       f"rescaling(s); layer outputs now have std {after.min():.3f} to {after.max():.3f}.")
+        else:
+            message = (f"{(~result.converged).sum()} of {depth} layers never reached variance 1 in {max_iter} "
+                       f"rescalings: the weights grew until the pre-activations have std up to {after.max():.3g}"
+                       + (f" and {saturated:.0%} of the tanh units are saturated (|tanh| > 0.99)." if activation == "tanh"
+                          else "."))
+        drawn = {"layers": layers, "before": before, "after": after, "target": self.target,
+                 "iterations": result.iterations, "converged": result.converged}
+        return LSUVView(before, after, result, saturated, drawn, message)
+
+
+# --------------------------------------------------------------------------- residual networks
+RULE_COLORS = dict(zip(RESIDUAL_RULES, ("C3", "C1", "C2", "C0", "C4")))
+
+
+@dataclass
+class ResidualResult:
+    mean_square: np.ndarray   # measured, layer 0 .. depth
+    theory: np.ndarray        # mean_square[0] (1 + a^2)^l (constant for Fixup)
+    alpha: float
+    drawn: dict               # "layers", "theory", "simulation", "marker" (depth, growth drawn), "growth" (measured)
+    message: str
+
+
+class ResidualPanel(Panel):
+    """Mean square of the residual stream through depth, and the theory's final growth against depth for every rule."""
+    figsize = (10, 4)
+    max_depth = 100
+    top = 1e8             # the right panel's ceiling: fixed-a lines leave it, the bounded rules stay readable
+
+    def __init__(self, fig=None, n_samples=100):
+        self.n_samples = n_samples
+        super().__init__(fig)
+
+    def draw(self):
+        self.fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.88, wspace=0.27)
+        self.ax_l, self.ax_d = self.fig.subplots(1, 2)
+        (self.theory,) = self.ax_l.plot([], [], **THEORY, label="theory (1 + a²)^l")
+        (self.sim,) = self.ax_l.plot([], [], "o", color="C7", ms=3.5, label="simulation")
+        self.ax_l.set_yscale("log")
+        self.ax_l.set_xlabel("block l")
+        self.ax_l.set_ylabel("mean square of x_l")
+        self.ax_l.legend(fontsize=font_size(8), loc="upper left", frameon=False)
+        depths = np.arange(1, self.max_depth + 1)
+        self.rule_lines = {}
+        for rule in RESIDUAL_RULES:
+            a = np.array([residual_alpha(rule, L) for L in depths])
+            (self.rule_lines[rule],) = self.ax_d.plot(depths, residual_growth(a, depths, zero_last=rule == FIXUP),
+                                                      color=RULE_COLORS[rule], label="Fixup" if rule == FIXUP else rule)
+        self.ax_d.axhline(np.e, color="black", linewidth=0.8, linestyle=":", label="e = limit of (1 + 1/L)^L")
+        (self.marker,) = self.ax_d.plot([], [], "*", color="black", ms=12, label="this network, measured")
+        self.ax_d.set_yscale("log")
+        self.ax_d.set_ylim(0.5, self.top)
+        self.ax_d.set_xlabel("depth L (blocks)")
+        self.ax_d.set_ylabel("growth of the mean square after L blocks")
+        self.ax_d.legend(fontsize=font_size(7), loc="lower right", bbox_to_anchor=(1.0, 0.1), frameon=False, ncol=2)
+
+    def update(self, depth=50, width=100, rule="a = 1", seed=0):
+        depth, width = int(depth), int(width)
+        alpha = residual_alpha(rule, depth)
+        fixup = rule == FIXUP
+        ms = iso.residual_stream(depth, width, alpha, n_samples=self.n_samples, seed=seed, zero_last=fixup)
+        layers = np.arange(depth + 1)
+        theory = ms[0] * residual_growth(alpha, layers, zero_last=fixup)
+        self.theory.set_data(layers, theory)
+        self.sim.set_data(layers, ms)
+        values = np.concatenate([ms, theory])
+        self.ax_l.set_ylim(values.min() / 2, values.max() * 2)
+        self.ax_l.set_xlim(-0.5, depth + 0.5)
+        self.ax_l.set_title(f"x_l = x_(l-1) + a f(x_(l-1)), {rule}" + (f" = {alpha:.3g}" if "L" in rule else ""),
+                            fontsize=font_size(10))
+        growth = ms[-1] / ms[0]
+        off_chart = growth >= self.top / 1.5
+        marker = (depth, min(growth, self.top / 1.5))
+        self.marker.set_data([marker[0]], [marker[1]])
+        self.marker.set_marker("^" if off_chart else "*")
+        self.ax_d.set_title(f"theory for each rule; star: measured {growth:.3g}"
+                            + (" (off the chart)" if off_chart else ""), fontsize=font_size(10))
+        self.fig.suptitle(f"{depth} residual blocks of width {width}, f(x) = relu(x W1) W2 with He weights", fontsize=font_size(11))
+        message = (f"after {depth} blocks the mean square grew {growth:.3g} times; theory "
+                   f"{theory[-1] / ms[0]:.3g}" + (" (every block starts as the identity)." if fixup else "."))
+        drawn = {"layers": layers, "theory": theory, "simulation": ms, "marker": marker, "growth": growth,
+                 "alpha": alpha}
+        return ResidualResult(ms, theory, alpha, drawn, message)

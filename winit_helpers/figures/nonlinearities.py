@@ -1,0 +1,131 @@
+"""The figure of notebook 5 (05_nonlinearities_and_gains): every layer's activations, and their std per layer.
+
+:class:`HistogramPanel` draws, on the left, each layer's activations as a
+histogram turned on its side ("violin", :func:`violin_xy`) and, on the right,
+their std per layer on a log axis with the infinite-width theory (``mean_field``).
+"""
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.patches import Polygon
+
+from .._checks import check_positive_int
+from ..maths.forward import run_stack
+from ..maths.init import check_distribution, get_scheme, layer_stds
+from ..maths.activations import activation_range
+from ..maths.theory import mean_field
+from ..style import font_size
+from .base import MAX_DEPTH, SIM_COLOR, THEORY, DrawCache, Panel
+from .log_axes import log_axis, set_log_limits
+
+
+def violin_xy(position, counts, edges, skip_zero_bin=False, half_width=0.42):
+    """The outline of a histogram turned on its side and mirrored, centred at x = ``position``.
+
+    Returns an (n, 2) array for a matplotlib ``Polygon``.  ``skip_zero_bin`` scales the
+    width by the other bins (for ReLU, whose first bin holds the half of the units at 0).
+    """
+    counts = np.asarray(counts, dtype=float)
+    norm = counts[1:].max() if skip_zero_bin and counts.size > 1 else counts.max()
+    half = half_width * np.repeat(np.minimum(counts / max(norm, 1.0), 1.0), 2)
+    y = np.repeat(edges, 2)[1:-1]                      # a step outline
+    return np.column_stack([np.concatenate([position + half, (position - half)[::-1]]),
+                            np.concatenate([y, y[::-1]])])
+
+
+@dataclass
+class HistogramResult:
+    activation: str
+    scheme: str
+    depth: int
+    width: int
+    multiplier: float
+    stats: object              # the StackStats of the run, with per-layer histograms
+    theory_std: np.ndarray     # infinite-width prediction of each layer's activation std
+    message: str
+    drawn: dict                # every array and number the figure shows, by artist
+
+
+class HistogramPanel(Panel):
+    """Left: each layer's activations as a histogram on its side.  Right: their std per layer, with theory."""
+    figsize = (10, 4.2)
+    bins = 41
+
+    def draw(self):
+        self.fig.subplots_adjust(left=0.075, right=0.985, bottom=0.13, top=0.9, wspace=0.45)
+        gs = self.fig.add_gridspec(1, 5)
+        self.ax = self.fig.add_subplot(gs[0, :3])
+        self.ax_std = self.fig.add_subplot(gs[0, 3:])
+        self.violins = [self.ax.add_patch(Polygon(np.zeros((2, 2)), closed=True, facecolor=SIM_COLOR,
+                                                  edgecolor="#0b3d66", linewidth=0.6, alpha=0.75))
+                        for _ in range(MAX_DEPTH)]
+        self.ax.axhline(0, color="grey", linewidth=0.6)
+        self.ax.set_xlabel("layer")
+        self.ax.set_ylabel("activation value")
+        ax = self.ax_std
+        log_axis(ax)
+        (self.std_line,) = ax.plot([], [], "o-", color=SIM_COLOR, ms=3.5, label="simulation")
+        (self.theory,) = ax.plot([], [], **THEORY, label="theory (infinitely wide)")
+        ax.set_xlabel("layer")
+        ax.legend(loc="best", fontsize=font_size(8), frameon=False)
+        self._cache = DrawCache()
+
+    def update(self, activation="tanh", scheme="lecun", depth=10, width=500, multiplier=1.0, *,
+               gain=None, n_samples=100, seed=0):
+        depth = check_positive_int("depth", depth)
+        if depth > MAX_DEPTH:
+            raise ValueError(f"depth must be at most {MAX_DEPTH} for this figure, got {depth}")
+        width = check_positive_int("width", width, minimum=2)
+        widths = (width,) * (depth + 1)
+        distribution = check_distribution(scheme, None)
+        draws = self._cache.get(widths, distribution, n_samples, seed)
+        stats = run_stack(widths, scheme, activation, gain=gain, multiplier=multiplier, bins=self.bins,
+                          draws=draws)
+        theory = mean_field(widths, layer_stds(widths, scheme, gain=gain, multiplier=multiplier), activation)
+        tops, outlines = [], []
+        for k, poly in enumerate(self.violins):
+            poly.set_visible(k < depth)
+            if k >= depth:
+                continue
+            counts, edges = stats.h_hist[k]
+            outlines.append(violin_xy(k + 1, counts, edges, skip_zero_bin=activation == "relu"))
+            poly.set_xy(outlines[-1])
+            tops.append(np.abs(edges).max())
+        top = float(np.nanmax(np.where(np.isfinite(tops), tops, np.nan))) if np.isfinite(tops).any() else 1.0
+        lowest, highest = activation_range(activation)
+        if np.isfinite(lowest) and np.isfinite(highest):      # bounded (tanh, sigmoid, ...): show the whole range
+            self.ax.set_ylim(1.05 * lowest if lowest < 0 else lowest - 0.05 * highest, 1.05 * highest)
+        else:
+            lo = -0.05 * top if lowest == 0 else -1.05 * top
+            self.ax.set_ylim(lo, 1.05 * top if top > 0 else 1.0)
+        self.ax.set_xlim(0.4, depth + 0.6)
+        label = get_scheme(scheme).label
+        times = "" if multiplier == 1 else f" x {multiplier:.3g}"
+        self.ax.set_title(f"{activation}, {depth} layer{'s' if depth != 1 else ''} of {width}, weights {label}{times}", fontsize=font_size(10))
+        layers = stats.layers
+        self.std_line.set_data(layers, stats.h_std)
+        self.theory.set_data(layers, theory.h_std)
+        self.ax_std.set_xlim(0.5, depth + 0.5)
+        set_log_limits(self.ax_std, stats.h_std, theory.h_std)
+        self.ax_std.set_title("the std of each layer's activations", fontsize=font_size(10))
+        message = self._message(stats, activation)
+        drawn = {"layers": layers, "simulation": stats.h_std, "theory": theory.h_std, "violins": outlines,
+                 "ylim": self.ax.get_ylim()}
+        return HistogramResult(activation, scheme, depth, width, multiplier, stats, theory.h_std, message, drawn)
+
+    @staticmethod
+    def _message(stats, activation):
+        first, last = stats.h_std[0], stats.h_std[-1]
+        text = f"Activation std: {first:.3g} at layer 1, {last:.3g} at layer {stats.depth}."
+        counts, edges = stats.h_hist[-1]
+        lowest, bound = activation_range(activation)
+        if np.isfinite(bound) and lowest == -bound:           # tanh-like: saturates near +-bound
+            outer = counts[(np.abs(edges[:-1]) > 0.9 * bound) | (np.abs(edges[1:]) > 0.9 * bound)].sum()
+            share = outer / counts.sum()
+            if share > 0.5:
+                text += f" About {100 * share:.0f}% of the last layer's units are saturated near +-{bound:g}."
+        if last < 1e-3 * max(first, 1e-300):
+            text += " The signal is collapsing towards 0."
+        elif last > 1e3 * first:
+            text += " The signal is exploding."
+        return text
