@@ -330,3 +330,27 @@ def test_the_saturation_message_counts_the_outer_bins():
     share = sum(c for c, a, b in zip(counts, edges[:-1], edges[1:]) if max(abs(a), abs(b)) > 0.9) / counts.sum()
     assert share > 0.5
     assert f"About {100 * share:.0f}% of the last layer's units are saturated near +-1." in result.message
+
+
+# --------------------------------------------------------------------------- log axes
+@pytest.mark.parametrize("lo, hi", [(-0.6, 0.6), (-0.05, 0.05), (99.9, 100.2), (-4.2, -2.1), (-500, -1), (0.96, 1.0),
+                                    (-3, 3), (0.0, 0.004)])
+def test_log_tick_labels_state_their_values_and_never_repeat(lo, hi):
+    from winit_helpers.figures.log_axes import log10_ticks, tick_labels
+    ticks = log10_ticks(lo, hi)
+    assert 2 <= len(ticks) <= 8 and all(lo - 1e-9 <= t <= hi + 1e-9 for t in ticks)
+    for mathtext in (False, True):
+        labels = tick_labels(ticks, mathtext)
+        assert len(set(labels)) == len(labels), labels
+        for t, label in zip(ticks, labels):
+            text = label.replace("$", "")
+            power = re.fullmatch(r"(?:([0-9.]+)\\times)?10\^\{(-?[0-9]+)\}", text)
+            mantissa, _, exponent = text.partition("e")         # 1e-500 is below float64: read it in two parts
+            stated = (math.log10(float(power.group(1) or 1)) + int(power.group(2))) if power else \
+                math.log10(float(mantissa)) + int(exponent or 0)
+            assert stated == pytest.approx(t, abs=3e-3), (label, t)
+
+
+def test_ticks_closer_than_a_rounded_digit_get_more_digits():
+    from winit_helpers.figures.log_axes import tick_labels
+    assert tick_labels([0.0, 0.001]) == ["1.000", "1.002"]
