@@ -43,3 +43,14 @@ def pytest_report_header(config):
         except PackageNotFoundError:
             found.append(f"{name} MISSING")
     return ["frameworks checked: " + ", ".join(found) + f" (KERAS_BACKEND={os.environ['KERAS_BACKEND']})"]
+
+
+def pytest_sessionstart(session):
+    if not _asked_for(session.config):
+        return
+    import importlib.util
+    missing = [name for name in ("torch", "keras", "flax", "jax") if importlib.util.find_spec(name) is None]
+    if missing:
+        import pytest
+        pytest.exit(f"tests/frameworks needs {', '.join(missing)} (not in this environment). Run `make test-frameworks`, "
+                    "which installs requirements-frameworks.txt into .venv-frameworks first.", returncode=1)
