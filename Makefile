@@ -16,7 +16,7 @@ export OMP_NUM_THREADS ?= 1
 # JupyterLab refuses to start as root (as in many containers) unless told it is fine
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab test test-floors test-unit test-notebooks test-browser notebooks bench html clean
+.PHONY: help setup lab test test-floors test-unit test-notebooks test-browser test-frameworks notebooks bench html clean
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench      measure how fast the simulation and the live figures are"
 	@echo "make test-browser  open every notebook in headless Chromium and move every slider"
 	@echo "make html       build the static handout site in build/site (works offline)"
+	@echo "make test-frameworks  check the course's framework claims against real PyTorch, Keras and Flax (own venv)"
 
 setup: $(STAMP)
 
@@ -67,6 +68,19 @@ bench: $(STAMP)
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -p no:nbval -o addopts="" tests/browser
+
+# The real frameworks live in an environment of their own (.venv-frameworks): the course's .venv never needs them.
+FW_VENV  := .venv-frameworks
+FW_STAMP := $(FW_VENV)/.installed
+
+$(FW_STAMP): requirements-frameworks.txt pyproject.toml
+	@test -x $(FW_VENV)/bin/python || $(PYTHON) -m venv $(FW_VENV)
+	@echo '*' > $(FW_VENV)/.gitignore
+	$(FW_VENV)/bin/python -m pip install --quiet -r requirements-frameworks.txt
+	@touch $(FW_STAMP)
+
+test-frameworks: $(FW_STAMP)
+	KERAS_BACKEND=numpy JAX_PLATFORMS=cpu $(FW_VENV)/bin/python -m pytest -p no:nbval -o addopts="" -p no:cacheprovider -v tests/frameworks
 
 html: $(STAMP)
 	$(BIN)/python tools/build_site.py
