@@ -20,7 +20,8 @@ from winit_helpers.figures.gradients import INITS, SHAPES, ForwardBackwardPanel
 from winit_helpers.figures.nonlinearities import HistogramPanel, violin_xy
 from winit_helpers.maths.forward import fan_in_outputs, run_stack, simulate
 from winit_helpers.maths.frameworks import FRAMEWORKS
-from winit_helpers.maths.init import SCHEMES, init_weights
+from winit_helpers.maths.init import SCHEMES
+from test_schemes import init_weights   # the course's draw: a scheme's std times unit-variance draws
 
 NUMBER = r"[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 

@@ -3,7 +3,9 @@
 * :mod:`winit_helpers.maths`: numpy only, one concept a file (activations, gaussian, init,
   forward, theory, meanfield, isometry).
 * :mod:`winit_helpers.training`: the networks that learn on the digits.
-* :mod:`winit_helpers.views` and its siblings: the figures and their sliders.
+* :mod:`winit_helpers.figures`: one module per notebook; figures that draw what the maths returns.
+* :mod:`winit_helpers.live`: the sliders, wired to those figures.
+* :mod:`winit_helpers.exercises`: the exercises' self-checks.
 
 The core is :func:`simulate` (data through a deep stack of random layers) and
 :func:`fan_in_outputs` (one layer of neurons), importable from here.

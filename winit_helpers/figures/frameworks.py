@@ -24,12 +24,12 @@ class FrameworkPanel(ForwardBackwardPanel):
         result = super().update((width,) * (depth + 1), framework, activation, n_samples=n_samples, seed=seed)
         var = width * rule.std(width, width) ** 2
         self.heading.set_text(f"{framework}, {depth} {activation} layer{'s' if depth != 1 else ''} of {width}: "
-                              f"fan_in Var(w) = {var:.3g}")
+                              f"fan_in Var(w) = {var:.3g}, weights only (no bias)")
         result.drawn["heading"] = {"fan_in_var": var}
         if depth > 1:
             # the measured std ratio over depth - 1 layers, as a variance factor per layer
             per_layer = (result.stats.z_std[-1] / result.stats.z_std[0]) ** (2 / (depth - 1))
             result.drawn["message"]["per_layer"] = per_layer
-            result.message = (f"{framework} with {activation}: each layer multiplies the variance by about "
+            result.message = (f"{framework} with {activation}, weights only (bias left out): each layer multiplies the variance by about "
                               f"{per_layer:.3g}. " + result.message)
         return result

@@ -96,8 +96,9 @@ ACTIVATIONS = {
                          1.0, "a linear layer keeps the variance when fan_in * Var(w) = 1",
                          d2f=np.zeros_like),
     "tanh": Activation("tanh", _TANH[0], _TANH[1], False, True,
-                       5.0 / 3.0, "tanh shrinks the variance; 5/3 is a round value just above the forward "
-                                  "second-moment gain (1.59) and the slope gain 1/E[tanh'(z)] (1.65)",
+                       5.0 / 3.0, "PyTorch's value; above both the forward gain 1/sqrt(E[tanh(z)^2]) = 1.593 "
+                                  "and the backward gain 1/sqrt(E[tanh'(z)^2]) = 1.467: chaotic at depth "
+                                  "(chi_1 = 1.21 at its fixed point q* = 1.178)",
                        d2f=_TANH[2], bound=1.0),
     "relu": Activation("relu", lambda x: np.maximum(x, 0.0), lambda x: (x > 0).astype(float), True, False,
                        HE_GAIN, "ReLU keeps half of the second moment: E[relu(z)^2] = 1/2 (He et al. 2015)"),
@@ -158,7 +159,3 @@ def backward_gain(name):
     df = get_activation(name).df
     return float(1.0 / np.sqrt(normal_expectation(lambda x: df(x) ** 2)))
 
-
-def slope_gain(name):
-    """The gain that makes up for the average slope: 1 / E[f'(z)] for z ~ N(0, 1)."""
-    return float(1.0 / normal_expectation(get_activation(name).df))
