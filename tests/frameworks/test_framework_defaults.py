@@ -30,18 +30,9 @@ from flax import linen                        # noqa: E402
 from flax import nnx                          # noqa: E402
 
 # ---- adapter: the course's framework facts (the only lines that name where they live) -------------------
-try:
-    from winit_helpers.maths.init import weight_std
-except ImportError:
-    from winit_helpers.schemes import weight_std
-try:
-    from winit_helpers.framework_defaults import FRAMEWORKS
-except ImportError:
-    from winit_helpers.views_stack import FRAMEWORKS
-try:
-    from winit_helpers.maths.activations import GAINS
-except ImportError:
-    from winit_helpers.activations import GAINS
+from winit_helpers.maths.activations import GAINS
+from winit_helpers.maths.frameworks import FRAMEWORKS
+from winit_helpers.maths.init import weight_std
 from winit_helpers.exercises.frameworks import TRUNCATED_STD
 
 
