@@ -157,7 +157,9 @@ def test_lsuv_lines_are_each_layers_std_before_and_after(lsuv, activation, measu
     result = lsuv.update(depth=depth, width=width, activation=activation, measure=measure, start=start, seed=2)
     x, w = lsuv.data(width, start, depth, 2)
     np.testing.assert_allclose(lsuv.before.get_ydata(), stds_by_hand(w, x, activation), rtol=1e-10)
-    np.testing.assert_allclose(lsuv.after.get_ydata(), stds_by_hand(result.lsuv.weights, x, activation), rtol=1e-10)
+    # after LSUV's rescalings, 30 layers of matrix products differ in the 8th digit with the BLAS's thread count
+    # (7e-9 seen): far below any real mistake, which moves a std by percents
+    np.testing.assert_allclose(lsuv.after.get_ydata(), stds_by_hand(result.lsuv.weights, x, activation), rtol=1e-7)
     np.testing.assert_array_equal(lsuv.before.get_xdata(), np.arange(1, depth + 1))
     assert lsuv.target_line.get_ydata()[0] == 1.0
     heights = [bar.get_height() for bar in lsuv.bars]

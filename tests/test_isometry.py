@@ -164,19 +164,3 @@ def test_exercise_checks_accept_the_solutions_and_name_the_mistakes(capsys):
     assert "square root" in capsys.readouterr().out
     assert not check_branch_scale(lambda d, g: None)
     assert "it returned None" in capsys.readouterr().out
-
-
-def test_every_view_of_notebook_9_redraws_at_its_extremes_and_tells_the_story():
-    from winit_helpers.live.isometry import explore_isometry, explore_lsuv, explore_residual
-    view = explore_isometry()
-    view.controls["activation"].value = "linear"
-    assert np.abs(view.result.spreads["orthogonal"]).max() < 1e-12    # linear + orthogonal: isometric to rounding
-    view.controls["depth"].value = 64
-    assert np.isfinite(view.result.spreads["gaussian"]).all()
-    lsuv_view = explore_lsuv()
-    assert lsuv_view.result.lsuv.converged.all()
-    lsuv_view.controls["measure"].value = "post"
-    assert not lsuv_view.result.lsuv.converged.any() and "saturated" in lsuv_view.result.message
-    res = explore_residual()
-    res.controls["rule"].value = "Fixup: last layer of each branch = 0"
-    assert np.allclose(res.result.mean_square, res.result.mean_square[0])
