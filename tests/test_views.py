@@ -204,3 +204,25 @@ def test_every_drop_down_option_reaches_the_figure(name):
                 from winit_helpers.figures.gradients import SHAPES
                 option = SHAPES[option]
             assert recorded == option, f"{name}: {control_name} = {option!r} drew {recorded!r}"
+
+
+def test_moves_from_the_browser_during_a_drag_are_folded_into_one_redraw():
+    """A drag sends many values; the kernel draws the latest one, not each in turn (which would queue)."""
+    import asyncio
+    view = VIEWS["explore_depth"]()
+    control = view.controls["depth"]
+
+    async def drag():
+        first = view.result
+        for depth in range(101, 121):
+            control.set_state({"value": depth})     # what the widget's comm does with a message from the browser
+        assert view.result is first                 # nothing drawn yet: each move only asked for a redraw
+        await asyncio.sleep(0.2)
+        return view.result
+
+    result = asyncio.run(drag())
+    assert result.depth == 120 and view.panel.lines[0].get_xdata()[-1] == 120
+    assert view.coalesced == 19
+    # set from code (a notebook cell), a move draws at once
+    control.value = 50
+    assert view.result.depth == 50

@@ -15,6 +15,7 @@ Every function that builds a view is registered in :data:`VIEWS` with
 :func:`register_view`; the benchmark and the tests walk that registry
 (:func:`all_views`), so a new view is measured and tested with no further change.
 """
+import asyncio
 import importlib
 import math
 import pkgutil
@@ -64,6 +65,9 @@ class LiveView:
         self.hint = widgets.HTML(self.hint_text(), layout=widgets.Layout(margin="0 0 0 4px"))
         self.hint.add_class("winit-live-hint")
         self.result, self.seconds, self.error = None, None, None
+        self._pending = False        # a redraw asked for by the browser and not yet drawn
+        #: how many slider moves from the browser were folded into a later redraw (a fast drag)
+        self.coalesced = 0
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         # the controls wrap onto more rows when the window is narrow, rather than squeezing the sliders
@@ -102,6 +106,26 @@ class LiveView:
         return f"<span style='color:#555'>{text}</span>"
 
     def _on_change(self, change):
+        control = change["owner"]
+        if change["name"] in getattr(control, "_property_lock", {}):      # the move came from the browser
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = None
+            if loop is not None:
+                # a drag sends a value every few ms; drawing each in turn would queue them, and the last
+                # position's figure would arrive late. Draw a moment later instead, with the controls'
+                # values at that time: moves that arrived meanwhile are folded into that one redraw.
+                if self._pending:
+                    self.coalesced += 1
+                else:
+                    self._pending = True
+                    loop.call_later(COALESCE_SECONDS, self._deferred_refresh)
+                return
+        self.refresh()                    # set from code (a notebook cell, a test): draw now
+
+    def _deferred_refresh(self):
+        self._pending = False
         self.refresh()
 
     def _repr_mimebundle_(self, **kwargs):
@@ -111,6 +135,9 @@ class LiveView:
                                 "open this notebook in JupyterLab and run it to move them.]")
         return bundle
 
+
+#: how long a redraw asked for by the browser waits for further moves of the same drag
+COALESCE_SECONDS = 0.005
 
 #: every control keeps at least this width, so a narrow or zoomed window wraps them instead of squeezing them
 CONTROL_LAYOUT = {"min_width": "300px"}
