@@ -1,0 +1,130 @@
+"""How live the live figures feel, in headless Chromium: recorded for every slider of every notebook.
+
+On a laptop-sized window (1366x768), each notebook is opened and run; every slider of every live view
+is stepped with the arrow keys (two presses right, two left) and dragged once, and the time from the
+key press (or the release) to the new image decoded is recorded. Then the same notebook is presented
+as slides in a full 1920x1080 window (the projector), and every slider met on the way through the
+deck is stepped again. The figures go to benchmarks/browser.md (linked from the README) and
+build/browser/latency.json. Only what must hold is asserted: every move brings a new image.
+"""
+import platform
+
+import pytest
+
+import browser_lab as bl
+import latency
+
+NOTEBOOKS = bl.notebook_paths()
+LAPTOP = {"width": 1366, "height": 768}
+PROJECTOR = {"width": 1920, "height": 1080}
+KEYS = ("ArrowRight", "ArrowRight", "ArrowLeft", "ArrowLeft")
+SLIDE_KEYS = ("ArrowRight", "ArrowLeft")
+MAX_SLIDES = 120
+ROWS = []
+
+
+@pytest.fixture(scope="module")
+def contexts(lab_browser):
+    laptop = lab_browser.new_context(viewport=LAPTOP)
+    projector = lab_browser.new_context(viewport=PROJECTOR)
+    for context in (laptop, projector):
+        context.set_default_timeout(60_000)
+    yield laptop, projector
+    laptop.close()
+    projector.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def results():
+    yield ROWS
+    if ROWS:
+        note = (f"Measured on {platform.machine()} with {bl.os.cpu_count()} cores; the machine's load at the time "
+                "is not controlled.")
+        latency.write_results(ROWS, note)
+
+
+def _label(slider):
+    return bl.slider_info(slider)["label"] or "slider"
+
+
+def _live_views(scope):
+    return [v for v in (scope.locator(bl.WIDGET_VIEW).nth(i) for i in range(scope.locator(bl.WIDGET_VIEW).count()))
+            if v.locator(".widget-slider").count()]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_slider_answers_and_its_latency_is_recorded(notebook, lab_server, contexts):
+    laptop, projector = contexts
+    page = laptop.new_page()
+    nb = bl.NotebookPage(page, lab_server, notebook.name)
+    try:
+        nb.open()
+        nb.run_all()
+        views = _live_views(page)
+        if not views:
+            pytest.skip(f"{notebook.name} has no live view with a slider")
+        for v, view in enumerate(views, 1):
+            img = view.locator("img").first
+            sliders = view.locator(".widget-slider")
+            for s in range(sliders.count()):
+                slider = sliders.nth(s)
+                slider.scroll_into_view_if_needed()
+                handle = slider.locator(".noUi-handle").first
+                label = _label(slider)
+                keys = [latency.key_latency(page, lab_server, img, handle, key) for key in KEYS]
+                moved = [k for k in keys if k is not None]
+                assert moved, f"{notebook.name}, view {v}, '{label}': no key press brought a new image"
+                track = slider.locator(".noUi-target, .noUi-base").first
+                drag = latency.drag_latency(page, lab_server, img, handle, track)
+                ROWS.append(dict(notebook=notebook.stem, view=v, slider=label, where="laptop 1366x768",
+                                 keys=keys, drag=drag))
+        # present it: the slideshow page, full screen on the projector
+        page.locator(".jp-NotebookPanel-toolbar [data-command='RISE:preview']").click()
+        iframe = page.locator("iframe[src*='/rise/']")
+        iframe.wait_for(state="attached", timeout=bl.PAGE_LOAD * 1000)
+        src = iframe.get_attribute("src")
+    finally:
+        page.close()
+    _slides(notebook, lab_server, projector, src)
+
+
+def _slides(notebook, lab_server, projector, src):
+    page = projector.new_page()
+    try:
+        url = src if src.startswith("http") else lab_server.base_url.rstrip("/") + src
+        url += ("&" if "?" in url else "?") + f"token={lab_server.token}"     # a new window: log in with the token
+        page.goto(url, timeout=bl.PAGE_LOAD * 1000)
+        page.locator(".reveal .slides section.present").first.wait_for(timeout=bl.PAGE_LOAD * 1000)
+        present = page.locator(".reveal .slides section.present").last      # innermost (vertical) slide
+        deck = page.locator(".reveal")
+        seen = 0
+        for _ in range(MAX_SLIDES):
+            for view in _live_views(present):
+                img = view.locator("img").first
+                try:
+                    bl.wait_until(lambda: img.evaluate("i => i.complete && i.naturalWidth > 0"), 60, message="")
+                except AssertionError:
+                    continue
+                sliders = view.locator(".widget-slider")
+                for s in range(sliders.count()):
+                    slider = sliders.nth(s)
+                    handle = slider.locator(".noUi-handle").first
+                    if not handle.is_visible():
+                        continue
+                    keys = [latency.key_latency(page, lab_server, img, handle, key) for key in SLIDE_KEYS]
+                    ROWS.append(dict(notebook=notebook.stem, view=seen + 1, slider=_label(slider),
+                                     where="slides 1920x1080", keys=keys, drag=None))
+                seen += 1
+            before = page.evaluate("() => location.hash")
+            deck.press("Space")
+            try:
+                bl.wait_until(lambda: page.evaluate("() => location.hash") != before, 10, interval=0.2, message="")
+            except AssertionError:
+                break           # the last slide
+    except Exception:
+        page.screenshot(path=str(bl.ARTIFACTS / f"{notebook.stem}.latency-slides.png"))
+        print("slideshow page:", src)
+        raise
+    finally:
+        page.close()
+        lab_server.shutdown_kernels()
