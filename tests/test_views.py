@@ -226,3 +226,17 @@ def test_moves_from_the_browser_during_a_drag_are_folded_into_one_redraw():
     # set from code (a notebook cell), a move draws at once
     control.value = 50
     assert view.result.depth == 50
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_every_view_says_once_how_to_step_and_type_and_what_redraws_late(name):
+    view = VIEWS[name]()
+    text = view.hint.value
+    assert "arrow keys" in text and "type a value" in text
+    late = [c.description for c in view.controls.values()
+            if hasattr(c, "min") and getattr(c, "continuous_update", True) is False]
+    for description in late:
+        assert description in text and "when you let go" in text
+    if not late:
+        assert "let go" not in text
+    assert sum(1 for child in view.widget.children if child is view.hint) == 1
