@@ -75,8 +75,8 @@ def test_iid_softmax_entropy_matches_a_simulation_at_large_n():
 
 
 def test_unscaled_attention_collapses_and_scaled_does_not():
-    # over 200 seeds at n = 64 keys: unscaled, d_k = 1024, the largest weight lay in [0.93, 0.97] and the entropy
-    # in [0.10, 0.20]; scaled it was [0.13, 0.17] and [3.6, 3.8] (log 64 - 1/2 = 3.66)
+    # over 200 seeds (100 rows of 64 keys): unscaled, d_k = 1024, the mean largest weight lay in [0.917, 0.974] and
+    # the entropy in [0.079, 0.191]; scaled, [0.094, 0.120] and [3.65, 3.73] (log 64 - 1/2 = 3.66)
     for seed in range(0, 200, 20):
         u = att.attention_row_stats(1024, 64, scaled=False, n_rows=100, seed=seed)
         s = att.attention_row_stats(1024, 64, scaled=True, n_rows=100, seed=seed)

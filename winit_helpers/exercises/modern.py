@@ -30,7 +30,7 @@ check_stream_branch_scale = FormulaCheck(
     "check_stream_branch_scale",
     """Exercise 10.2: ``stream_branch_scale(n_branches, max_growth)``, the branch scale a for which a pre-norm
     stream x <- x + a f(LayerNorm(x)), starting at mean square 1, ends at mean square ``max_growth``.""",
-    [(24, 2.0), (96, 2.0), (1000, 5.0), (1, 3.0), (50, 1.5)],
+    [(24, 3.0), (96, 1.5), (1000, 5.0), (1, 3.0), (50, 1.25)],
     lambda n, g: math.sqrt((g - 1) / n),
     [("That is sqrt(max_growth**(1/N) - 1), notebook 9's answer for a stream *without* a norm, where each "
       "block multiplies the mean square by 1 + a**2. With a pre-norm the branches add a**2 each: 1 + N a**2.",
