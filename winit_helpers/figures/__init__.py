@@ -4,6 +4,6 @@ A figure only draws what :mod:`winit_helpers.maths` returns, and returns what it
 drew, so a test can compare every curve, marker and theory line with the maths.
 :mod:`.base` holds the :class:`~.base.Panel` every figure is built on.
 """
-from .base import DPI, LIVE_DPI, Panel, png_bytes
+from .base import DPI, LIVE_DPI, Panel, png_bytes, steady_range
 
-__all__ = ["DPI", "LIVE_DPI", "Panel", "png_bytes"]
+__all__ = ["DPI", "LIVE_DPI", "Panel", "png_bytes", "steady_range"]

@@ -14,7 +14,7 @@ from .._checks import check_positive_int
 from ..maths.forward import LOG10_MAX, LOG10_MIN, pow10_str, simulate
 from ..maths.theory import growth_per_layer, predicted_log10_std
 from ..style import font_size
-from .base import SIM_COLOR, THEORY, Panel
+from .base import SIM_COLOR, THEORY, Panel, steady_range
 from .log_axes import log10_axis
 
 FLOAT_COLORS = {"float32": "C3", "float64": "C4"}
@@ -114,8 +114,8 @@ class DepthPanel(Panel):
         values = np.concatenate([predicted] + [s.log10_std for s in sims] + [[0.0]])
         lo, hi = values.min(), values.max()
         pad = max(0.5, 0.08 * (hi - lo))
-        self.ax.set_ylim(lo - pad, hi + pad)
-        self.ax.set_xlim(0, depth + max(1, depth // 50))
+        self.ax.set_ylim(steady_range(self.ax.get_ylim(), lo - pad, hi + pad, margin=0.05))
+        self.ax.set_xlim(steady_range(self.ax.get_xlim(), 0, depth + max(1, depth // 50), floor=0, margin=0.05))
         for (dtype, bound), (line, text) in self.limits.items():
             text.set_x(depth * 0.02)
         over64 = sims[0].overflow_layer("float64")
@@ -133,8 +133,8 @@ class DepthPanel(Panel):
         edges = np.linspace(lo_f - 0.05 * (hi_f - lo_f) - 1e-3 * growth, hi_f + 0.05 * (hi_f - lo_f) + 1e-3 * growth, 26)
         counts, _ = np.histogram(factors, bins=edges)
         self.bars.set_data(counts, edges)
-        self.ax_factor.set_xlim(edges[0], edges[-1])
-        self.ax_factor.set_ylim(0, counts.max() * 1.15)
+        self.ax_factor.set_xlim(steady_range(self.ax_factor.get_xlim(), edges[0], edges[-1]))
+        self.ax_factor.set_ylim(steady_range(self.ax_factor.get_ylim(), 0, counts.max() * 1.15, floor=0))
         self.factor_theory.set_xdata([growth, growth])
         self.ax_factor.set_title(f"each layer multiplies the std by about {growth:.3g}", fontsize=font_size(9))
         message = self._message(sims[0], predicted)

@@ -1,9 +1,12 @@
-"""Live figures: a panel redrawn in place, shown as a PNG in an image widget, with controls above it.
+"""Live figures: a panel redrawn in place, shown as an image in an image widget, with controls above it.
 
 A :class:`LiveView` puts controls (:func:`int_slider`, :func:`log_slider`,
 :func:`dropdown`) above a :class:`~winit_helpers.figures.base.Panel`'s image and
 calls the panel's ``update`` whenever a control moves. The plot logic stays in the
 panel, a plain function of its parameters; the view only wires it up.
+
+Each frame redraws only what moved (:meth:`~winit_helpers.figures.base.Panel.frame`) and is sent as
+a JPEG drawn at the largest size it is shown; the image shrinks to fit, never grows past its own pixels.
 
 Rendering into an ``Image`` widget (rather than an ``Output`` widget) keeps the
 notebook's stored outputs identical on every re-run, so nbval checks them.
@@ -20,7 +23,7 @@ import traceback
 
 import ipywidgets as widgets
 
-from ..figures.base import DPI, png_bytes
+from ..figures.base import LIVE_DPI
 
 #: every interactive view of the course: name -> function that builds it
 VIEWS = {}
@@ -52,15 +55,21 @@ class LiveView:
 
     def __init__(self, panel, controls, fixed=None):
         self.panel, self.controls, self.fixed = panel, dict(controls), dict(fixed or {})
-        # the image shrinks with a narrow or zoomed window, never wider than the figure's own pixels
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=f"{panel.figsize[0] * DPI}px"))
+        # the image fills the width it is given and shrinks with a narrow window, but never grows past its
+        # own pixels (at a device pixel ratio of 1), so it stays sharp
+        width, height = (round(size * LIVE_DPI) for size in panel.fig.get_size_inches())
+        self.image = widgets.Image(format="jpeg", layout=widgets.Layout(width="100%", max_width=f"{width}px"))
+        self.image.add_class("winit-live-figure")
         self.status = widgets.HTML()
+        self.hint = widgets.HTML(self.hint_text(), layout=widgets.Layout(margin="0 0 0 4px"))
+        self.hint.add_class("winit-live-hint")
         self.result, self.seconds, self.error = None, None, None
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         # the controls wrap onto more rows when the window is narrow, rather than squeezing the sliders
         controls_box = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
-        self.widget = widgets.VBox([controls_box, self.image, self.status])
+        self.widget = widgets.VBox([controls_box, self.hint, self.image, self.status])
+        self.widget.add_class("winit-live-view")
         self.refresh()
 
     @property
@@ -73,7 +82,7 @@ class LiveView:
         start = time.perf_counter()
         try:
             self.result = self.panel.update(**self.params)
-            self.image.value = png_bytes(self.panel.fig)
+            self.image.value = self.panel.frame()
             self.error = None
             message = getattr(self.result, "message", "")
             self.status.value = f"<span style='font-size:110%'>{message}</span>"
@@ -82,6 +91,15 @@ class LiveView:
             self.status.value = f"<span style='color:#b00020'>Could not redraw: {self.error}</span>"
             traceback.print_exc()
         self.seconds = time.perf_counter() - start
+
+    def hint_text(self):
+        """One short line: the readouts can be typed into, arrow keys step, which sliders redraw on release."""
+        text = "Click a slider and use the arrow keys to step it, or type a value into its readout."
+        late = [c.description for c in self.controls.values() if getattr(c, "continuous_update", True) is False
+                and hasattr(c, "min")]
+        if late:
+            text += f" {' and '.join(late)}: redraws when you let go (heavier to compute)."
+        return f"<span style='color:#555'>{text}</span>"
 
     def _on_change(self, change):
         self.refresh()

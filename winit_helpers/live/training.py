@@ -10,7 +10,6 @@ import asyncio
 import ipywidgets as widgets
 
 from .._checks import check_positive_int
-from ..figures.base import png_bytes
 from ..figures.training import TrainingPanel
 from ..training import DEEP_INITS
 from .core import LiveView, dropdown, int_slider, log_slider, register_view
@@ -48,7 +47,7 @@ class TrainingView(LiveView):
 
     def _show(self, result):
         self.result = result
-        self.image.value = png_bytes(self.panel.fig)
+        self.image.value = self.panel.frame()
         self.status.value = f"<span style='font-size:110%'>{result.message}</span>"
         self.progress.value = int(self.panel.trainer.step_count)
 

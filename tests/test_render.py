@@ -1,0 +1,135 @@
+"""A live frame (only what moved, drawn over a cached background) shows what a full redraw shows.
+
+`Panel.frame()` keeps everything that does not move as a cached background and draws the moving
+artists over it, baking into the background the texts that have not changed. If it missed a change
+(a limit, a tick, a text it baked and should not have), its frame would show a stale picture. So,
+for every registered view, each control is moved (a step, its maximum, its minimum, back) and after
+every move the fast frame is compared with a full redraw of the same figure, tile by tile.
+"""
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from winit_helpers.figures.base import JPEG_QUALITY, LIVE_DPI, steady_range
+from winit_helpers.live import all_views
+
+VIEWS = all_views()
+TILE = 32
+#: a tile may differ this much where a line crosses a baked legend or label (drawn over rather than under it);
+#: a stale text, tick label or curve makes whole tiles differ
+TILE_LIMIT = 0.2
+
+
+def full_redraw_pixels(panel):
+    """Draw the whole figure (nothing cached, nothing left out) and return its pixels; keeps the cache intact."""
+    canvas = panel.fig.canvas
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+
+
+def fast_pixels(panel):
+    panel.frame()
+    return np.asarray(panel.fig.canvas.buffer_rgba())[..., :3].astype(int).copy()
+
+
+def worst_tile(a, b):
+    """The largest share of clearly different pixels in any TILE x TILE tile."""
+    differ = (np.abs(a - b).max(axis=-1) > 60).astype(float)
+    h, w = differ.shape
+    differ = differ[: h // TILE * TILE, : w // TILE * TILE].reshape(h // TILE, TILE, w // TILE, TILE)
+    return float(differ.mean(axis=(1, 3)).max())
+
+
+def moves(control):
+    """A step up, the maximum, and back to where it started (test_views.py visits every minimum)."""
+    start = control.value
+    if hasattr(control, "options"):
+        return [o for o in control.options if o != start][:2] + [start]
+    if type(control).__name__ == "FloatLogSlider":
+        hi = control.base ** control.max
+        return [min(hi, start * control.base ** control.step), hi, start]
+    return [min(control.max, start + (control.step or 1)), control.max, start]
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_every_fast_frame_shows_what_a_full_redraw_shows(name):
+    view = VIEWS[name]()
+    panel = view.panel
+    for control_name, control in view.controls.items():
+        for value in moves(control):
+            control.value = value
+            assert view.error is None, f"{name}: {control_name} = {value}: {view.error}"
+            fast = fast_pixels(panel)
+            full = full_redraw_pixels(panel)
+            assert fast.shape == full.shape
+            worst = worst_tile(fast, full)
+            assert worst < TILE_LIMIT, (f"{name}: after {control_name} = {value}, a {TILE}-pixel tile of the fast "
+                                        f"frame differs from a full redraw in {worst:.0%} of its pixels")
+
+
+def test_a_frame_is_a_sharp_jpeg_of_the_figure_at_its_live_size():
+    view = VIEWS["explore_depth"]()
+    data = bytes(view.image.value)
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "JPEG"
+    width, height = (round(s * LIVE_DPI) for s in view.panel.fig.get_size_inches())
+    assert image.size == (width, height)
+    # the widget never shows it wider than its own pixels
+    assert view.image.layout.max_width == f"{width}px"
+    # quality and full colour resolution: the decoded frame is close to the canvas everywhere
+    canvas = np.asarray(view.panel.fig.canvas.buffer_rgba())[..., :3].astype(int)
+    assert np.abs(np.asarray(image.convert("RGB")).astype(int) - canvas).mean() < 2.0
+    assert JPEG_QUALITY >= 90
+
+
+def test_a_frame_after_a_small_move_reuses_the_background():
+    view = VIEWS["explore_depth"]()
+    view.controls["scale"].value = 1.0 * 10 ** 0.01       # discovers the title that changes with the scale
+    view.controls["scale"].value = 1.0 * 10 ** 0.02
+    before = view.panel.full_redraws
+    view.controls["scale"].value = 1.0 * 10 ** 0.01
+    assert view.panel.full_redraws == before
+
+
+def test_a_changed_baked_text_forces_a_full_redraw():
+    view = VIEWS["explore_depth"]()
+    panel = view.panel
+    panel.frame()
+    before = panel.full_redraws
+    panel.ax.set_xlabel("another label")           # part of the background
+    panel.frame()
+    assert panel.full_redraws == before + 1
+    text = panel.limits["float32", "max"][1]
+    text.set_text(" changed")                        # a baked text
+    panel.frame()
+    assert panel.full_redraws == before + 2
+
+
+@pytest.mark.parametrize("current, lo, hi, expected", [
+    ((0, 110), 0, 101, (0, 110)),        # still inside and filled: kept
+    ((0, 110), 0, 111, None),            # the data outgrew it: fresh
+    ((0, 1000), 0, 101, None),           # the data fill a tenth of it: fresh
+])
+def test_steady_range_keeps_limits_while_the_data_fit(current, lo, hi, expected):
+    out = steady_range(current, lo, hi, floor=0)
+    if expected is not None:
+        assert out == expected
+    else:
+        assert out != current and out[0] <= lo and out[1] >= hi
+        assert (hi - lo) / (out[1] - out[0]) > 0.6
+
+
+@pytest.mark.parametrize("lo, hi", [(0, 1), (3.2, 3.3), (-250, 17), (1e-6, 2e-6), (5, 5), (-3, -3)])
+def test_steady_range_fresh_limits_are_round_and_contain_the_data(lo, hi):
+    a, b = steady_range(None, lo, hi)
+    assert a <= lo and b >= hi and b > a
+    step = (b - a)
+    # round: both ends are whole multiples of a 1-2-5 step no coarser than a tenth of the span... and fill well
+    assert (hi - lo) == 0 or (hi - lo) / step >= 0.6
+
+
+def test_steady_range_refuses_nan():
+    with pytest.raises(ValueError, match="finite"):
+        steady_range(None, 0, float("nan"))
