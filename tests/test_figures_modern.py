@@ -100,14 +100,16 @@ def test_stream_panel_draws_the_stream_and_its_theory(stream_panel, rule, n):
     result = stream_panel.update(n_branches=n, rule=rule, seed=0)
     a = alpha_of(rule, n)
     ms = prenorm_stream(n, StreamPanel.width, a, n_samples=StreamPanel.n_samples, seed=0)     # drawn afresh here
-    np.testing.assert_allclose(stream_panel.sim.get_ydata(), ms, rtol=1e-12)
-    np.testing.assert_allclose(stream_panel.theory.get_ydata(), ms[0] + np.arange(n + 1) * a ** 2, rtol=1e-12)
+    np.testing.assert_allclose(stream_panel.sim.get_ydata(), ms[1:], rtol=1e-12)
+    np.testing.assert_array_equal(stream_panel.sim.get_xdata(), np.arange(1, n + 1))
+    np.testing.assert_allclose(stream_panel.theory.get_ydata(), ms[0] + np.arange(1, n + 1) * a ** 2, rtol=1e-12)
     assert stream_panel.marker.get_xdata()[0] == n
     assert stream_panel.marker.get_ydata()[0] == pytest.approx(ms[-1] / ms[0])
     assert f"measured growth {ms[-1] / ms[0]:.3g}" in stream_panel.ax_n.get_title()
     assert f"mean square is {ms[-1]:.3g}" in result.message
     lo, hi = stream_panel.ax_l.get_ylim()
     assert lo <= ms.min() and ms.max() <= hi
+    assert_log_ticks_state_their_positions(stream_panel.ax_l.xaxis, f"stream {rule} {n}")
     assert_log_ticks_state_their_positions(stream_panel.ax_l.yaxis, f"stream {rule} {n}")
 
 

@@ -22,7 +22,7 @@ from ..maths.normalisation import norm_stack
 from ..maths.residual_stream import STREAM_RULES, prenorm_stream, stream_alpha, stream_draws
 from ..maths.theory import grad_scale_with_norm, iid_softmax_entropy, prenorm_mean_square
 from ..style import font_size
-from .base import THEORY, Panel
+from .base import THEORY, Panel, steady_range
 from .log_axes import LogTickFormatter, log_axis
 
 SCALED_COLORS = {True: "C0", False: "C3"}
@@ -34,14 +34,6 @@ class Result:
     drawn: dict
     message: str
     values: dict = field(default_factory=dict)
-
-
-def round_limits(lo, hi, log=True, fill=0.6):
-    """Axis limits holding [lo, hi], rounded outwards to whole decades (log) or to a round step (linear)."""
-    if log:
-        return 10.0 ** np.floor(np.log10(lo)), 10.0 ** np.ceil(np.log10(hi))
-    step = 10.0 ** np.floor(np.log10(max(hi - lo, 1e-12)))
-    return np.floor(lo / step) * step, np.ceil(hi / step) * step
 
 
 # --------------------------------------------------------------------------- attention
@@ -133,7 +125,7 @@ class NormPanel(Panel):
     width, n_samples = 64, 64
 
     def __init__(self, fig=None):
-        self._ref = {}
+        self._ref, self._steady = {}, False     # _steady: the limits hold data (not matplotlib's first guess)
         super().__init__(fig)
 
     def reference(self, norm, depth, seed):
@@ -175,9 +167,11 @@ class NormPanel(Panel):
         self.g_theory.set_visible(normed)
         for ax, values in ((self.ax_f, np.concatenate([run.out_std, ref.out_std])),
                            (self.ax_g, np.concatenate([run.grad_norm, ref.grad_norm]))):
-            values = values[values > 0]
-            ax.set_ylim(*round_limits(values.min() / 2, values.max() * 2))
+            logs = np.log10(values[values > 0])
+            current = np.log10(ax.get_ylim()) if self._steady else None
+            ax.set_ylim(10.0 ** np.array(steady_range(current, logs.min() - 0.3, logs.max() + 0.3, fill=0.4)))
             ax.set_xlim(0.5, depth + 0.5)
+        self._steady = True
         ratio = float(np.median(run.grad_norm / ref.grad_norm))
         self.ax_f.set_title(f"{NORM_LABELS[norm]}, weight std = {scale:.3g}/sqrt({self.width}): "
                             f"last output std {run.out_std[-1]:.3g}", fontsize=font_size(9))
@@ -222,7 +216,12 @@ class StreamPanel(Panel):
         self.ax_l, self.ax_n = self.fig.subplots(1, 2)
         (self.theory,) = self.ax_l.plot([], [], **THEORY, label="theory m_0 + l a²")
         (self.sim,) = self.ax_l.plot([], [], "o", ms=3, color="C7", label="simulation")
+        # both axes fixed, the same for every N and rule: the rules compare at a glance, and a slider move
+        # redraws only the curves
+        log_axis(self.ax_l, "x")
         log_axis(self.ax_l, "y")
+        self.ax_l.set_xlim(0.8, 1.25 * self.max_branches)
+        self.ax_l.set_ylim(0.5, 5000)
         self.ax_l.set_xlabel("branch l")
         self.ax_l.set_ylabel("mean square of the stream x_l")
         self.ax_l.legend(fontsize=font_size(8), loc="upper left", frameon=False)
@@ -253,11 +252,8 @@ class StreamPanel(Panel):
         ms = prenorm_stream(n_branches, self.width, alpha, draws=self.draws(seed))
         layers = np.arange(n_branches + 1)
         theory = prenorm_mean_square(ms[0], alpha, layers)
-        self.theory.set_data(layers, theory)
-        self.sim.set_data(layers, ms)
-        values = np.concatenate([ms, theory])
-        self.ax_l.set_ylim(*round_limits(values.min() / 1.5, values.max() * 1.5))
-        self.ax_l.set_xlim(-0.02 * n_branches - 0.5, 1.02 * n_branches + 0.5)
+        self.theory.set_data(layers[1:], theory[1:])          # a log axis: from branch 1 on (m_0 is in the message)
+        self.sim.set_data(layers[1:], ms[1:])
         growth = ms[-1] / ms[0]
         self.marker.set_data([n_branches], [growth])
         self.ax_l.set_title(f"x ← x + a f(LayerNorm(x)), {rule}" + (f", a = {alpha:.3g}" if "sqrt" in rule else ""),
@@ -267,7 +263,7 @@ class StreamPanel(Panel):
         self.fig.suptitle(f"{n_branches} residual branches of width {self.width}, f(u) = relu(u W1) W2",
                           fontsize=font_size(11))
         message = (f"after {n_branches} branches the stream's mean square is {ms[-1]:.3g}, {growth:.3g} times "
-                   f"its start; theory m_0 + N a² = {theory[-1]:.3g}.")
+                   f"its start m_0 = {ms[0]:.3g}; theory m_0 + N a² = {theory[-1]:.3g}.")
         drawn = {"layers": layers, "simulation": ms, "theory": theory, "marker": (n_branches, growth), "alpha": alpha}
         return Result(drawn, message, {"mean_square": ms})
 
