@@ -42,6 +42,7 @@ class AttentionPanel(Panel):
     figsize = (11, 3.8)
     d_ks = 2 ** np.arange(11)          # 1 .. 1024
     n_rows = 100
+    max_keys = 1024
 
     def __init__(self, fig=None):
         self._curves = {}
@@ -51,7 +52,9 @@ class AttentionPanel(Panel):
         """Entropy and largest weight at every d_k of :attr:`d_ks`, scaled and unscaled (kept per sequence length)."""
         key = (seq_len, seed)
         if key not in self._curves:
-            self._curves = {key: att.attention_sweep(self.d_ks, seq_len, n_rows=self.n_rows, seed=seed)}
+            if len(self._curves) >= 11:               # every sequence length the slider offers, for one seed
+                self._curves.clear()
+            self._curves[key] = att.attention_sweep(self.d_ks, seq_len, n_rows=self.n_rows, seed=seed)
         return self._curves[key]
 
     def draw(self):
@@ -67,6 +70,9 @@ class AttentionPanel(Panel):
         (self.h_theory,) = self.ax_h.plot([], [], **THEORY, label="theory log(n) − 1/2")
         (self.h_uniform,) = self.ax_h.plot([], [], color="gray", linestyle=":", label="uniform: log(n)")
         (self.max_uniform,) = self.ax_max.plot([], [], color="gray", linestyle=":", label="uniform: 1/n")
+        # every axis fixed for all d_k and n (n up to max_keys): a slider move redraws only the curves
+        log_axis(self.ax_row, "x")
+        self.ax_row.set_xlim(0.8, 1.25 * self.max_keys)
         self.ax_row.set_xlabel("key j, sorted by weight")
         self.ax_row.set_ylabel("attention weight p_j")
         self.ax_row.set_ylim(0, 1.02)
@@ -75,6 +81,7 @@ class AttentionPanel(Panel):
             ax.set_xlim(0.7, 1500)
             ax.set_xlabel("d_k")
         self.ax_h.set_ylabel("entropy of a row (nats)")
+        self.ax_h.set_ylim(0, 1.08 * np.log(self.max_keys))
         self.ax_max.set_ylabel("largest weight of a row")
         self.ax_max.set_ylim(0, 1.02)
         self.ax_row.legend(fontsize=font_size(8), loc="upper right", frameon=False)
@@ -100,8 +107,8 @@ class AttentionPanel(Panel):
         self.h_theory.set_data(self.d_ks, np.full(self.d_ks.size, theory))
         self.h_uniform.set_data(self.d_ks, np.full(self.d_ks.size, np.log(seq_len)))
         self.max_uniform.set_data(self.d_ks, np.full(self.d_ks.size, 1 / seq_len))
-        self.ax_row.set_xlim(0.5, seq_len + 0.5)
-        self.ax_h.set_ylim(0, 1.08 * np.log(seq_len))
+        if seq_len > self.max_keys:
+            raise ValueError(f"seq_len must be at most {self.max_keys}, got {seq_len}")
         self.ax_row.set_title(f"one row, d_k = {d_k}, n = {seq_len} keys", fontsize=font_size(10))
         self.ax_h.set_title(f"entropy at d_k = {d_k}: {stats[True].entropy:.2f} scaled, {stats[False].entropy:.2f} unscaled",
                             fontsize=font_size(9))
@@ -122,7 +129,7 @@ NORM_LABELS = {"layer": "LayerNorm", "batch": "BatchNorm", "none": "no norm"}
 class NormPanel(Panel):
     """Each layer's output std and weight-gradient norm, at this weight scale and at scale 1."""
     figsize = (10, 3.8)
-    width, n_samples = 64, 64
+    width, n_samples = 64, 32
 
     def __init__(self, fig=None):
         self._ref, self._steady = {}, False     # _steady: the limits hold data (not matplotlib's first guess)
@@ -169,8 +176,11 @@ class NormPanel(Panel):
                            (self.ax_g, np.concatenate([run.grad_norm, ref.grad_norm]))):
             logs = np.log10(values[values > 0])
             current = np.log10(ax.get_ylim()) if self._steady else None
-            ax.set_ylim(10.0 ** np.array(steady_range(current, logs.min() - 0.3, logs.max() + 0.3, fill=0.4)))
-            ax.set_xlim(0.5, depth + 0.5)
+            # a fresh range leaves half the data's span free on each side: the scale slider moves the
+            # gradients by a tenth of a decade a step, so several steps fit before the axis must change
+            ax.set_ylim(10.0 ** np.array(steady_range(current, logs.min() - 0.1, logs.max() + 0.1, fill=0.25,
+                                                      margin=0.5)))
+            ax.set_xlim(steady_range(ax.get_xlim() if self._steady else None, 0.5, depth + 0.5, floor=0))
         self._steady = True
         ratio = float(np.median(run.grad_norm / ref.grad_norm))
         self.ax_f.set_title(f"{NORM_LABELS[norm]}, weight std = {scale:.3g}/sqrt({self.width}): "
