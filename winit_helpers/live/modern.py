@@ -1,7 +1,7 @@
 """The live views of notebook 10: attention's scaling, normalisation layers and pre-norm residual streams, each
 wiring controls to a panel of :mod:`winit_helpers.figures.modern`.
 
-d_k, the sequence length and the number of branches move in powers of two (one key press doubles them), so every
+d_k, the sequence length, the weight scale and the number of branches move in powers of two (one key press doubles them), so every
 setting the notebook's questions name is a few key presses away.
 """
 import math
@@ -26,9 +26,9 @@ def explore_attention(seed=0):
 
 @register_view
 def explore_normalisation(seed=0):
-    """The weight scale (0.1 to 10, in steps of a tenth of a decade), the normalisation and the depth."""
+    """The weight scale (1/8 to 8, in powers of two), the normalisation and the depth."""
     controls = {
-        "scale": log_slider("weight scale", 1.0, 0.1, 10.0, step=0.1),
+        "scale": log_slider("weight scale", 1.0, 0.125, 8.0, step=DOUBLING),
         "norm": dropdown("normalisation", list(NORMS)),
         "depth": int_slider("depth", 50, 1, 100, continuous=False),
     }
