@@ -21,6 +21,10 @@ residual_growth           (1 + a**2)**l: a residual stream's mean square        
 residual_alpha            the branch scale a of each rule in RESIDUAL_RULES      9
 measured_chi1             a simulated network's chi_1 (the figure's title)       8
 tanh_saturation           fraction of tanh units past 0.99 (the figure's text)   9
+score_variance            Var(q . k) = d_k, or 1 once divided by sqrt(d_k)        10
+iid_softmax_entropy       log(n) - s2/2: entropy of softmax of n N(0, s2) scores  10
+prenorm_mean_square       m_0 + l a**2: a pre-norm residual stream                10
+grad_scale_with_norm      1/scale: a normalised layer's gradient, vs scale 1      10
 ========================  ====================================================  ==========
 
 The gain of a layer is its weight std times sqrt(fan_in) (:mod:`.activations`); ``scale`` is
@@ -188,3 +192,34 @@ def tanh_saturation(weights, x, threshold=0.99):
         fractions.append(np.mean(np.abs(h) > threshold))
         x = h
     return float(np.mean(fractions))
+
+
+# --------------------------------------------------------------------------- notebook 10: today's networks
+def score_variance(d_k, scaled=True):
+    """Var(q . k) for q, k with independent N(0, 1) entries in d_k dimensions: d_k (a sum of d_k products of
+    variance 1), or 1 after dividing by sqrt(d_k). Broadcasts over ``d_k``."""
+    d_k = np.asarray(d_k, dtype=float)
+    return np.ones_like(d_k) if scaled else d_k
+
+
+def iid_softmax_entropy(n, score_var):
+    """Entropy of softmax(s) for n independent N(0, score_var) scores, for large n: log(n) - score_var / 2.
+
+    With w_j = exp(s_j) and sum_j w_j ~ n E[exp(s)] = n exp(v/2): H = log(n) + v/2 - E[s exp(s)] / E[exp(s)]
+    = log(n) + v/2 - v. It holds while score_var is well below 2 log(n) (beyond, the largest score alone carries
+    the sum and the formula would go below 0); returns NaN there.
+    """
+    n, v = np.asarray(n, dtype=float), np.asarray(score_var, dtype=float)
+    return np.where(v < np.log(n), np.log(n) - v / 2, np.nan)
+
+
+def prenorm_mean_square(m0, alpha, layers):
+    """Mean square of a pre-norm residual stream x <- x + a f(LayerNorm(x)) after ``layers`` branches:
+    m0 + l a**2 (each branch reads a unit-mean-square input and adds a**2, independent of the stream)."""
+    return m0 + np.asarray(layers, dtype=float) * np.asarray(alpha, dtype=float) ** 2
+
+
+def grad_scale_with_norm(scale):
+    """A normalised layer's weight gradient at weight scale c, relative to scale 1: 1/c (since L(c W) = L(W)).
+    The effective learning rate, lr |grad| / |W|, goes as 1/c**2."""
+    return 1.0 / check_positive_float("scale", scale)

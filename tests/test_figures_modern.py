@@ -1,0 +1,155 @@
+"""Notebook 10's figures, read back from what they drew and compared with formulas and loops typed out here."""
+import math
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from scipy import special, stats
+
+from figure_checks import assert_log_ticks_state_their_positions
+from winit_helpers.figures.modern import AttentionPanel, NormPanel, StreamPanel, plot_lr_sweep
+from winit_helpers.maths import attention as att
+from winit_helpers.maths import width_scaling as ws
+from winit_helpers.maths.normalisation import norm_stack
+from winit_helpers.maths.residual_stream import STREAM_RULES, prenorm_stream
+
+matplotlib.use("Agg")
+
+
+# --------------------------------------------------------------------------- attention
+@pytest.fixture(scope="module")
+def attention():
+    return AttentionPanel()
+
+
+@pytest.mark.parametrize("d_k, seq_len", [(1, 64), (64, 16), (1024, 64), (8, 2)])
+def test_attention_panel_draws_the_rows_and_the_curves(attention, d_k, seq_len):
+    result = attention.update(d_k=d_k, seq_len=seq_len, seed=5)
+    q, k = att.attention_draws(d_k, seq_len, n_rows=attention.n_rows, seed=5)
+    first = np.array([q[:, 0] @ k[:, j] for j in range(seq_len)])          # the first row's scores, one by one
+    for scaled in (True, False):
+        p = special.softmax(first / (math.sqrt(d_k) if scaled else 1.0))
+        np.testing.assert_allclose(attention.row_lines[scaled].get_ydata(), np.sort(p)[::-1], rtol=1e-10)
+        np.testing.assert_array_equal(attention.row_lines[scaled].get_xdata(), np.arange(1, seq_len + 1))
+        # each point of the curves against d_k is that d_k's own measurement
+        for i, d in enumerate(AttentionPanel.d_ks):
+            one = att.attention_row_stats(int(d), seq_len, scaled=scaled, n_rows=attention.n_rows, seed=5)
+            assert attention.h_lines[scaled].get_ydata()[i] == pytest.approx(one.entropy, rel=1e-9)
+            assert attention.max_lines[scaled].get_ydata()[i] == pytest.approx(one.max_weight, rel=1e-9)
+        qq = q.T @ k / (math.sqrt(d_k) if scaled else 1.0)
+        probs = special.softmax(qq, axis=1)
+        assert attention.h_marks[scaled].get_ydata()[0] == pytest.approx(stats.entropy(probs, axis=1).mean(), rel=1e-9)
+        assert attention.max_marks[scaled].get_ydata()[0] == pytest.approx(probs.max(axis=1).mean(), rel=1e-9)
+        assert attention.h_marks[scaled].get_xdata()[0] == d_k
+    np.testing.assert_allclose(attention.h_theory.get_ydata(), math.log(seq_len) - 0.5 if seq_len > 2 else np.nan)
+    np.testing.assert_allclose(attention.h_uniform.get_ydata(), math.log(seq_len))
+    np.testing.assert_allclose(attention.max_uniform.get_ydata(), 1 / seq_len)
+    stats_ = result.values["stats"]
+    assert f"{stats_[True].entropy:.2f} scaled, {stats_[False].entropy:.2f} unscaled" in attention.ax_h.get_title()
+    assert f"score variance {stats_[False].score_var:.3g} unscaled (theory {d_k})" in result.message
+    assert_log_ticks_state_their_positions(attention.ax_h.xaxis, f"attention d_k={d_k}")
+
+
+# --------------------------------------------------------------------------- normalisation
+@pytest.fixture(scope="module")
+def norm_panel():
+    return NormPanel()
+
+
+@pytest.mark.parametrize("norm", ["layer", "batch", "none"])
+@pytest.mark.parametrize("scale", [0.1, 1.0, 3.0])
+def test_norm_panel_draws_the_stack_and_the_one_over_scale_law(norm_panel, norm, scale):
+    result = norm_panel.update(scale=scale, norm=norm, depth=20, seed=2)
+    run = norm_stack(20, NormPanel.width, scale, norm, n_samples=NormPanel.n_samples, seed=2)
+    ref = norm_stack(20, NormPanel.width, 1.0, norm, n_samples=NormPanel.n_samples, seed=2)
+    layers = np.arange(1, 21)
+    np.testing.assert_array_equal(norm_panel.f_line.get_xdata(), layers)
+    np.testing.assert_allclose(norm_panel.f_line.get_ydata(), run.out_std, rtol=1e-12)
+    np.testing.assert_allclose(norm_panel.f_ref.get_ydata(), ref.out_std, rtol=1e-12)
+    np.testing.assert_allclose(norm_panel.g_line.get_ydata(), run.grad_norm, rtol=1e-12)
+    ratio = np.median(run.grad_norm / ref.grad_norm)
+    assert f"gradients: {ratio:.3g} × those at scale 1" in norm_panel.ax_g.get_title()
+    if norm == "none":
+        assert not norm_panel.g_theory.get_visible()
+        assert f"scale^depth = {scale ** 20:.3g}" in result.message
+    else:
+        assert norm_panel.g_theory.get_visible()
+        np.testing.assert_allclose(norm_panel.g_theory.get_ydata(), ref.grad_norm / scale, rtol=1e-12)
+        assert f"(theory 1/scale = {1 / scale:.3g})" in norm_panel.ax_g.get_title()
+    for ax in (norm_panel.ax_f, norm_panel.ax_g):
+        lo, hi = ax.get_ylim()
+        drawn = np.concatenate([line.get_ydata() for line in ax.get_lines() if line.get_visible() and len(line.get_ydata())])
+        assert lo <= drawn.min() and drawn.max() <= hi
+        assert_log_ticks_state_their_positions(ax.yaxis, f"norm {norm} scale {scale}")
+
+
+# --------------------------------------------------------------------------- residual streams
+def alpha_of(rule, n):
+    return {"a = 1 (no scaling)": 1.0, "a = 1/sqrt(N) (GPT-2)": n ** -0.5, "a = 0 (zero-initialised branch)": 0.0}[rule]
+
+
+@pytest.fixture(scope="module")
+def stream_panel():
+    return StreamPanel()
+
+
+@pytest.mark.parametrize("rule", list(STREAM_RULES))
+@pytest.mark.parametrize("n", [1, 32, 1024])
+def test_stream_panel_draws_the_stream_and_its_theory(stream_panel, rule, n):
+    result = stream_panel.update(n_branches=n, rule=rule, seed=0)
+    a = alpha_of(rule, n)
+    ms = prenorm_stream(n, StreamPanel.width, a, n_samples=StreamPanel.n_samples, seed=0)     # drawn afresh here
+    np.testing.assert_allclose(stream_panel.sim.get_ydata(), ms[1:], rtol=1e-12)
+    np.testing.assert_array_equal(stream_panel.sim.get_xdata(), np.arange(1, n + 1))
+    np.testing.assert_allclose(stream_panel.theory.get_ydata(), ms[0] + np.arange(1, n + 1) * a ** 2, rtol=1e-12)
+    assert stream_panel.marker.get_xdata()[0] == n
+    assert stream_panel.marker.get_ydata()[0] == pytest.approx(ms[-1] / ms[0])
+    assert f"measured growth {ms[-1] / ms[0]:.3g}" in stream_panel.ax_n.get_title()
+    assert f"mean square is {ms[-1]:.3g}" in result.message
+    lo, hi = stream_panel.ax_l.get_ylim()
+    assert lo <= ms.min() and ms.max() <= hi
+    assert_log_ticks_state_their_positions(stream_panel.ax_l.xaxis, f"stream {rule} {n}")
+    assert_log_ticks_state_their_positions(stream_panel.ax_l.yaxis, f"stream {rule} {n}")
+
+
+def test_stream_panel_draws_each_rules_growth_and_notebook_9s(stream_panel):
+    n = np.arange(1, StreamPanel.max_branches + 1)
+    for rule, line in stream_panel.rule_lines.items():
+        np.testing.assert_allclose(line.get_ydata(), 1 + n * np.array([alpha_of(rule, k) for k in n]) ** 2, rtol=1e-12)
+    np.testing.assert_allclose(stream_panel.nb9_sqrt.get_ydata(), (1 + 1 / n) ** n, rtol=1e-12)
+    assert np.all(stream_panel.nb9_sqrt.get_ydata() < math.e)
+    shown = n <= 60                                     # 2^N is drawn until it is far off the chart (top 1e4)
+    np.testing.assert_allclose(stream_panel.nb9_one.get_ydata()[shown], 2.0 ** n[shown])
+    assert np.all(stream_panel.nb9_one.get_ydata()[~shown] > StreamPanel.top)
+    assert_log_ticks_state_their_positions(stream_panel.ax_n.xaxis, "stream N axis")
+    assert_log_ticks_state_their_positions(stream_panel.ax_n.yaxis, "stream growth axis")
+
+
+def test_stream_panel_says_how_deep_it_goes(stream_panel):
+    with pytest.raises(ValueError, match="n_branches must be at most 1024"):
+        stream_panel.update(n_branches=2048)
+
+
+# --------------------------------------------------------------------------- width scaling
+def test_lr_sweep_figure_draws_the_mean_losses_and_the_best_rates():
+    task = ws.toy_task(n_samples=16)
+    lrs = 2.0 ** np.arange(-4, 3)
+    sweeps = [ws.lr_sweep([32, 64], lrs, p, seeds=(0, 1), steps=10, task=task) for p in ws.PARAMETRISATIONS]
+    fig = plt.figure()
+    drawn = plot_lr_sweep(sweeps, fig)
+    for ax, sweep in zip(fig.axes, sweeps):
+        lines = [l for l in ax.get_lines() if l.get_marker() == "o"]
+        stars = [l for l in ax.get_lines() if l.get_marker() == "*"]
+        for i, width in enumerate([32, 64]):
+            losses = np.mean([ws.train_losses(width, lrs, sweep.parametrisation, steps=10, seed=s, task=task)
+                              for s in (0, 1)], axis=0)
+            ok = np.isfinite(losses)
+            np.testing.assert_allclose(lines[i].get_xdata(), lrs[ok])
+            np.testing.assert_allclose(lines[i].get_ydata(), losses[ok], rtol=1e-12)
+            best = int(np.argmin(losses))
+            assert stars[i].get_xdata()[0] == lrs[best] and stars[i].get_ydata()[0] == pytest.approx(losses[best])
+            assert drawn[sweep.parametrisation]["best"][width] == (lrs[best], pytest.approx(losses[best]))
+        assert ", ".join(f"{lr:g}" for lr in sweep.best_lr) in ax.get_title()
+        assert_log_ticks_state_their_positions(ax.xaxis, "lr axis")
+    plt.close(fig)
