@@ -9,6 +9,10 @@ forward         the layer loops (``simulate``, ``propagate``) and their per-laye
 theory          every closed form a figure draws next to a measurement (variance laws, residual growth, ...)
 meanfield       mean-field theory of deep tanh networks: order, chaos, the edge between
 isometry        orthogonal weights, Jacobian spectra, LSUV, residual streams
+attention       softmax over a row of q.k scores at any d_k, its entropy and Jacobian (notebook 10)
+normalisation   LayerNorm and BatchNorm with their backward pass, normalised stacks (notebook 10)
+residual_stream the pre-norm stream x + a f(LayerNorm(x)) and its branch scalings (notebook 10)
+width_scaling   a toy task trained under the standard parametrisation and under muP (notebook 10)
 ==============  ==========================================================================
 
 Names used throughout: a layer's weights ``W`` have shape (fan_in, fan_out) and the layer computes
