@@ -45,7 +45,9 @@ scales it to the screen, at most 2 times (reveal's ``maxScale``), after a ``marg
 reaches 28 px and its 13 px code and widget labels 26 px. ``notebooks/rise.css`` gives the
 slide frame this size (jupyterlab-rise's own style would stretch it to the whole window) and
 lets a long slide scroll. The ``white`` theme uses a font shipped with jupyterlab-rise; its
-default theme would ask a font CDN for News Cycle and Lato.
+default theme would ask a font CDN for News Cycle and Lato. ``auto_select`` is off: by default
+jupyterlab-rise selects a slide's first code cell 450 ms after the slide turns, and the deck then
+follows that selection, so two quick presses of the space bar bounced back to the first slide.
 """
 import base64
 import copy
@@ -69,7 +71,7 @@ LIVE_VIEW_LINES = 26
 #: what the notebook-level RISE settings default to
 RISE_SETTINGS = {"scroll": True, "start_slideshow_at": "beginning",
                  "width": 848, "height": 476, "margin": 0.1, "center": False,
-                 "theme": "white", "transition": "none"}
+                 "theme": "white", "transition": "none", "auto_select": "none"}
 #: the projector's screen, for which :data:`RISE_SETTINGS` is sized
 PROJECTOR = (1920, 1080)
 

@@ -156,20 +156,24 @@ def _walk_slides(page, name, timings):
     problems, opens, t0 = [], [], time.monotonic()
     for h, verticals in enumerate(deck):
         for v, fragments in enumerate(verticals):
-            target = f"#/{h}/{v}" + (f"/{fragments - 1}" if fragments else "")
-            page.evaluate("t => { location.hash = t; }", target)
+            page.evaluate("t => { location.hash = t; }", f"#/{h}/{v}")
             page.wait_for_function(bl.JS_AT_SLIDE, arg=[h, v], timeout=10_000, polling=50)
+            if fragments:      # as after the last click on this slide: every fragment shown
+                page.evaluate("""() => [...document.querySelectorAll('.reveal .slides section.present')].pop()
+                                 .querySelectorAll('.fragment').forEach(f => f.classList.add('visible'))""")
             page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
             sizes = page.evaluate(bl.JS_SLIDE_SIZES, selectors)
             assert abs(sizes["scale"] - 2) < 0.01, (
                 f"{name}: reveal.js scales the slides {sizes['scale']:.3f} times at 1920 x 1080, not twice: "
                 "is the notebook's 'rise' metadata current (python tools/slides.py) and notebooks/rise.css served?")
             problems += bl.slide_size_problems(sizes, f"{name} slide {h}/{v}")
-            opens.append(f"{h}/{v}: {sizes['opens']}")
+            least = ", ".join(f"{g} {f['px']:.1f} px" for g, f in sizes["groups"].items() if f)
+            figures = ", ".join(f"figure {f['width']:.0%} x {f['height']:.0%}" for f in sizes["figures"])
+            opens.append(f"{h}/{v}: opens with {sizes['opens']!r}; smallest: {least}; {figures}")
             page.screenshot(path=str(shots / f"{h:02d}_{v}.png"))
     n = sum(len(vs) for vs in deck)
     timings.append(f"{name}: {n} slides measured and photographed in {time.monotonic() - t0:.1f} s")
-    (shots / "openings.txt").write_text("\n".join(opens) + "\n")
+    (shots / "slides.txt").write_text("\n".join(opens) + "\n")
     return problems, n
 
 
@@ -190,7 +194,7 @@ def _check_overview(page, name, n_slides):
         [...(parts.length ? parts : [h])].forEach((s, j) => {
           const r = s.getBoundingClientRect();
           const x = r.left + r.width / 2, y = r.top + r.height / 2;
-          if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return;     // off the screen
+          if (!r.width || x < 0 || y < 0 || x > innerWidth || y > innerHeight) return;   // not laid out, or off the screen
           const hit = document.elementFromPoint(x, y);
           out.push([`${i}/${j}`, !!hit && s.contains(hit)]);
         });
