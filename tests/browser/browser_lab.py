@@ -372,7 +372,7 @@ JS_SLIDE_SIZES = """(groups) => {
   }
   const first = slide.querySelector('.jp-Cell');
   if (first) {
-    const heading = first.querySelector('.jp-RenderedMarkdown > :first-child');
+    const heading = [...first.querySelectorAll('.jp-RenderedMarkdown > *')].find(e => e.getClientRects().length);
     result.opens = first.classList.contains('jp-CodeCell') ? 'code: ' + first.innerText.trim().slice(0, 60)
       : (heading ? heading.tagName + ': ' + heading.textContent.trim().slice(0, 60) : '');
   }
