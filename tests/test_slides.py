@@ -59,7 +59,7 @@ def synthetic():
         (code("import numpy as np\nSEED = 0\nrng = np.random.default_rng(SEED)", 1), "skip"),
         (new_markdown_cell("## The experiment\n\nAdd up 1000 products."), "slide"),
         (code("y = rng.normal(size=1000).sum()\nprint(round(y))", 2, stream("31\n")), "-"),
-        (code("# extra code: draws the figure below\nPanel.plot()", 3, figure(300)), "fragment"),
+        (code("# extra code: draws the figure below\nPanel.plot()", 3, figure(150)), "fragment"),
         (code("# Check: the claim holds for any seed\nassert True", 4), "skip"),
         (code("assert 1 < 2\nassert 2 < 3", 5), "skip"),
         (new_markdown_cell("### A closer look\n\nA sub-section."), "subslide"),
@@ -90,7 +90,8 @@ def test_rules_on_a_synthetic_notebook():
     nb, expected = synthetic()
     slides.add_slide_metadata(nb)
     assert types_of(nb) == expected
-    assert nb.metadata["rise"] == {"scroll": True, "start_slideshow_at": "beginning"}
+    assert nb.metadata["rise"] == slides.RISE_SETTINGS
+    assert slides.opening_problems(nb) == []
 
 
 def test_only_metadata_changes_and_it_is_idempotent():
@@ -109,18 +110,58 @@ def test_only_metadata_changes_and_it_is_idempotent():
     nbformat.validate(nb)
 
 
-def test_a_long_run_of_cells_is_split_into_subslides():
+def test_a_long_section_scrolls_and_is_never_cut_into_a_headless_subslide():
     text = "\n".join(f"line {k} of a long explanation" for k in range(12))
     cells = [new_markdown_cell("# Title"), new_markdown_cell("## Long section\n\n" + text)]
     for k in range(4):
         cells.append(new_markdown_cell(f"Paragraph {k}:\n" + text))
         cells.append(code(f"x = {k}\nprint(x)", k + 1, stream(f"{k}\n")))
+    cells.append(new_markdown_cell("### A closer look\n\nMore."))
     nb = slides.add_slide_metadata(new_notebook(cells=cells))
     kinds = types_of(nb)
-    assert kinds[:2] == ["slide", "slide"] and "subslide" in kinds
-    for k, kind in enumerate(kinds):     # a split never separates a code cell from the text that introduces it
-        if kind == "subslide":
-            assert nb.cells[k].cell_type == "markdown"
+    assert sum(slides.cell_lines(c) for c in cells[1:-1]) > 2 * slides.BUDGET      # the section is long
+    assert kinds == ["slide", "slide"] + ["-"] * 8 + ["subslide"]
+    assert nb.metadata["rise"]["scroll"] is True
+    assert slides.opening_problems(nb) == []
+
+
+def test_opening_problems_name_a_heading_in_the_middle_of_a_cell_and_a_headless_slide():
+    nb = new_notebook(cells=[
+        new_markdown_cell("# 1. Title"),
+        new_markdown_cell("## Section\n\nText."),
+        new_markdown_cell("The last words of the section.\n\n## Try it yourself\n\nMove the sliders."),
+        code("explore_thing()", 1, live()),
+    ])
+    slides.add_slide_metadata(nb)
+    assert types_of(nb)[2] == "slide"
+    problems = slides.opening_problems(nb)
+    assert len(problems) == 1 and problems[0].startswith("cell 3 opens a slide with 'The last words")
+    assert "'## Try it yourself' is not on its first line: split the cell before it" in problems[0]
+    nb.cells[2].metadata["slideshow"]["slide_type"] = "subslide"
+    nb.cells[2].source = "Plain words."
+    assert "it has no heading" in slides.opening_problems(nb)[0]
+    for opener in ("### A heading", "**Exercise 2.1.** Write f.", "**Solutions** (try first!)"):
+        nb.cells[2].source = opener
+        assert slides.opening_problems(nb) == [], opener
+    nb.cells[3].metadata["slideshow"]["slide_type"] = "subslide"      # a live view opens its sub-slide
+    nb.cells[2].source = "## Fine"
+    assert slides.opening_problems(nb) == []
+    nb.cells[3].source = "x = 1"                                       # plain code does not
+    assert "cell 4 opens a subslide with 'x = 1'" in slides.opening_problems(nb)[0]
+
+
+def test_the_projector_size_is_scaled_twice_on_a_1920_screen_and_rise_css_agrees():
+    """reveal.js scales a width x height slide by min(W (1 - margin) / width, H (1 - margin) / height), capped at
+    2; its frame at 1920 x 1080 is 1071 px high (measured in Chromium). rise.css gives the frame that size."""
+    rise = slides.RISE_SETTINGS
+    frame_w, frame_h = slides.PROJECTOR[0], 1071
+    scale = min(frame_w * (1 - rise["margin"]) / rise["width"], frame_h * (1 - rise["margin"]) / rise["height"], 2.0)
+    assert scale == 2.0
+    assert 14 * scale >= 28 and 13 * scale >= 24          # JupyterLab's text, code and widget labels
+    assert abs(rise["width"] / rise["height"] - 16 / 9) < 0.01
+    css = (ROOT / "notebooks" / "rise.css").read_text()
+    assert f"width: {rise['width']}px !important" in css and f"height: {rise['height']}px !important" in css
+    assert rise["theme"] == "white"        # its font ships with jupyterlab-rise; the default theme's fonts come from a CDN
 
 
 def test_a_full_slide_puts_the_figure_on_a_subslide():
@@ -246,3 +287,19 @@ def test_stored_navigation_lines_are_current(path):
     last = nb.cells[-1].source.rstrip("\n").split("\n")[-1]
     assert first == want and last == want, \
         f"{path.name}: navigation out of date: run  python tools/slides.py notebooks/*.ipynb"
+
+
+# Notebooks that still hold a section heading in the middle of a markdown cell (its first part would sit above
+# the heading on the slide). Splitting those cells is a change to the notebooks' text; empty this set when done
+# (strict: a notebook that is fixed makes its entry fail, so the set cannot go stale).
+HEADING_INSIDE_A_CELL = {"02_exploding_and_vanishing.ipynb", "03_the_fix.ipynb", "04_gradients_and_fan_out.ipynb",
+                         "07_framework_defaults.ipynb"}
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="a heading inside a cell: split the cell"))
+    if p.name in HEADING_INSIDE_A_CELL else p for p in NOTEBOOKS], ids=[p.name for p in NOTEBOOKS])
+def test_every_slide_opens_with_its_heading_or_figure(path):
+    nb = slides.add_slide_metadata(nbformat.read(path, as_version=4))
+    problems = slides.opening_problems(nb)
+    assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)

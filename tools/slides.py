@@ -26,16 +26,28 @@ gets a fresh slide structure the next time this runs. The rules, in order
    shows the heading and the question first, the room predicts, and the next
    click reveals the figure. If the slide is already full, the figure opens
    a ``subslide`` instead.
-8. Anything else continues the current slide (``-``), until the slide would
-   hold more than :data:`BUDGET` lines: then the cell starts a ``subslide``
-   (a code cell takes the markdown that introduces it along).
+8. Anything else continues the current slide (``-``). A long slide scrolls (``scroll``
+   below) rather than being cut into a sub-slide that would open with half a section and
+   no heading: every slide and sub-slide opens with its heading, an exercise's label, a
+   figure or a live view (:func:`opening_problems` lists the cells that break this, e.g. a
+   heading in the middle of a cell, whose first part would sit above it on the slide).
 
 The same tool writes every notebook's navigation line (previous | contents | next, with titles),
 at the top of its first cell and at the end of its last, from the list of numbered notebooks in its
 folder (:func:`navigation_line`); a notebook is never linked by hand.
 
-The notebook's ``rise`` metadata asks for scrolling (a slide taller than the
-screen scrolls rather than being cut) and for the slideshow to start at the title.
+The notebook's ``rise`` metadata (:data:`RISE_SETTINGS`) asks for scrolling (a slide taller
+than the screen scrolls rather than being cut), for the slideshow to start at the title, and
+for the projector size: reveal.js lays a slide out at ``width`` x ``height`` CSS pixels and
+scales it to the screen, at most 2 times (reveal's ``maxScale``), after a ``margin`` of 10%.
+848 x 476 is the largest 16:9 size that a 1920 x 1080 screen still shows at twice its size
+(reveal's frame there is 1071 px high: 0.9 x 1071 / 476 = 2.02), so JupyterLab's 14 px text
+reaches 28 px and its 13 px code and widget labels 26 px. ``notebooks/rise.css`` gives the
+slide frame this size (jupyterlab-rise's own style would stretch it to the whole window) and
+lets a long slide scroll. The ``white`` theme uses a font shipped with jupyterlab-rise; its
+default theme would ask a font CDN for News Cycle and Lato. ``auto_select`` is off: by default
+jupyterlab-rise selects a slide's first code cell 450 ms after the slide turns, and the deck then
+follows that selection, so two quick presses of the space bar bounced back to the first slide.
 """
 import base64
 import copy
@@ -50,14 +62,18 @@ import nbformat
 
 SLIDE, SUBSLIDE, FRAGMENT, CONTINUE, SKIP = "slide", "subslide", "fragment", "-", "skip"
 
-#: lines of text a projected slide holds (JupyterLab's 14 px text at about 20 px a line, 720 px high)
-BUDGET = 34
+#: lines of text a projected slide holds (JupyterLab's 14 px text at about 20 px a line, 476 px high)
+BUDGET = 23
 #: characters in one line of a slide (wider lines wrap)
 LINE_CHARS = 100
 #: lines a live view takes: its controls, a figure about 400 px high and its status line
 LIVE_VIEW_LINES = 26
 #: what the notebook-level RISE settings default to
-RISE_SETTINGS = {"scroll": True, "start_slideshow_at": "beginning"}
+RISE_SETTINGS = {"scroll": True, "start_slideshow_at": "beginning",
+                 "width": 848, "height": 476, "margin": 0.1, "center": False,
+                 "theme": "white", "transition": "none", "auto_select": "none"}
+#: the projector's screen, for which :data:`RISE_SETTINGS` is sized
+PROJECTOR = (1920, 1080)
 
 _LINK = re.compile(r"\[[^\]]*\]\([^)\s]*\.ipynb(#[^)\s]*)?\)")
 _LIVE_CALL = re.compile(r"\bexplore_\w+\s*\(")
@@ -196,21 +212,35 @@ def slide_types(cells):
                 types[i], height = FRAGMENT, height + lines
             else:
                 open_at(i, SUBSLIDE)
-        elif height + lines > BUDGET and previous is not None and previous != start:   # rule 8
-            intro = cells[previous]
-            if (cell.cell_type == "code" and intro.cell_type == "markdown" and types[previous] == CONTINUE
-                    and cell_lines(intro) + lines <= BUDGET):
-                open_at(previous, SUBSLIDE)                            # the text that introduces the code comes along
-                height += lines
-                types[i] = CONTINUE
-            else:
-                open_at(i, SUBSLIDE)
         else:
-            types[i], height = CONTINUE, height + lines
+            types[i], height = CONTINUE, height + lines                # rule 8
         if level == 2:
             in_sections = True
         previous, after_live = i, is_live_view(cell)
     return types
+
+
+def opens_properly(cell):
+    """True when a cell can open a slide: it starts with a heading or an exercise's label, or it draws a figure
+    or a live view."""
+    if cell.cell_type == "code":
+        return is_live_view(cell) or is_figure_code(cell)
+    first = _first_line(cell)
+    return bool(re.match(r"#{1,6}\s", first) or _EXERCISE.match(first) or _SOLUTIONS.match(first))
+
+
+def opening_problems(nb):
+    """The cells that open a slide or sub-slide without their own heading or figure, as readable lines
+    (empty when every slide opens properly). Reads the stored slide types."""
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        kind = cell.metadata.get("slideshow", {}).get("slide_type")
+        if kind in (SLIDE, SUBSLIDE) and not opens_properly(cell):
+            heading = re.search(r"^#{1,6}\s.*$", cell.source, re.MULTILINE)
+            why = (f"its heading '{heading.group(0)[:50]}' is not on its first line: split the cell before it"
+                   if heading else "it has no heading: give it one, or join it to the section above")
+            problems.append(f"cell {index + 1} opens a {kind} with '{_first_line(cell)[:50]}': {why}")
+    return problems
 
 
 #: the start page: the contents every navigation line links to
@@ -303,8 +333,7 @@ def add_slide_metadata(nb):
         slideshow["slide_type"] = kind
         cell.metadata["slideshow"] = slideshow
     rise = dict(nb.metadata.get("rise", {}))
-    for key, value in RISE_SETTINGS.items():
-        rise.setdefault(key, value)
+    rise.update(RISE_SETTINGS)
     nb.metadata["rise"] = rise
     return nb
 
@@ -347,6 +376,8 @@ def main(argv):
             print(f"=== {path}\n{outline(prepare(nbformat.read(path, as_version=4), path))}")
         else:
             print(f"{path}: {'navigation and slide metadata updated' if apply(path) else 'up to date'}")
+            for problem in opening_problems(nbformat.read(path, as_version=4)):
+                print(f"  warning: {problem}")
     return 0
 
 

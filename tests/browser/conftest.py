@@ -92,22 +92,34 @@ def lab_browser():
 
 
 @pytest.fixture(scope="module")
-def lab_context(lab_browser):
-    """One browser context per module, so that JupyterLab's static files come from the HTTP cache."""
-    context = lab_browser.new_context(viewport={"width": 1400, "height": 1000})
+def lab_context(lab_browser, lab_server):
+    """One browser context per module, so that JupyterLab's static files come from the HTTP cache. Its pages
+    open at a laptop's size (1366 x 768); the slideshow's page is set to the projector's. Every request to a
+    host other than the local server is noted in ``context.foreign_requests`` (the course must work offline:
+    nothing may ask the network, e.g. for a font)."""
+    context = lab_browser.new_context(viewport=dict(bl.LAPTOP))
     context.set_default_timeout(60_000)
+    context.foreign_requests = []
+    local = (lab_server.base_url + "/", "data:", "blob:", "about:")
+
+    def note(request):
+        if not request.url.startswith(local):
+            context.foreign_requests.append(request.url)
+    context.on("request", note)
     yield context
     context.close()
 
 
 @pytest.fixture
 def lab_page(lab_context, lab_server):
-    """A new page recording its console errors; closed, and every kernel shut down, after the test."""
+    """A new page recording its console errors; closed, and every kernel shut down, after the test (with the
+    pages the test opened beside it, e.g. the slideshow)."""
     page = lab_context.new_page()
     recorder = bl.Recorder(page)
     yield page, recorder
     try:
-        page.close()
+        for other in list(lab_context.pages):
+            other.close()
     finally:
         lab_server.shutdown_kernels()
 

@@ -19,7 +19,10 @@
  *     Nothing provides that token in a slideshow (there are no consoles there), so the widget
  *     manager receives null for it, as JupyterLab intends for an optional token, and loads;
  *  2. it keeps the keys that a focused widget uses (a slider's arrows, Home and End) from also
- *     turning the slide; see keepWidgetKeys below.
+ *     turning the slide; see keepWidgetKeys below;
+ *  3. it links jupyterlab-rise's two optional style sheets (rise.css and <notebook>.css, from the
+ *     notebook's folder) only when the file exists, so that a missing one is not a failed request
+ *     and a console error; see optionalStyles below.
  *
  * In JupyterLab itself it does nothing. Plain JavaScript, no build step. tests/browser checks it
  * in Chromium: every notebook as a slideshow, its sliders on a slide moved with the keyboard.
@@ -30,6 +33,7 @@
   var NAME = 'winit-rise-widgets';
   var CONSOLE = '@jupyterlab/console';
   var CORE_UTILS = '@lumino/coreutils';
+  var STAND_IN_VERSION = '4.999.0';
 
   // true when version string a is newer than b ("4.3.10" > "4.3.9"); enough for x.y.z versions
   function isNewer(a, b) {
@@ -81,9 +85,11 @@
   // adds the stand-in to the page's registry of shared packages, unless the page has the real one
   function provideConsole(shareScope) {
     if (shareScope[CONSOLE] || !shareScope[CORE_UTILS]) return;
-    // claim the version of the page's own JupyterLab packages, so that version warnings stay as
-    // few as for its other packages
-    var version = newest(Object.keys(shareScope['@jupyterlab/notebook'] || {})) || '4.0.0';
+    // The stand-in has no version of its own; it claims one that every JupyterLab 4 extension's
+    // range (^4.x.y, where x.y is the JupyterLab it was built with) accepts, so that webpack does not
+    // warn "Unsatisfied version". (The page's own packages, e.g. @jupyterlab/notebook 4.3.4, are
+    // older than the 4.6 the widget manager is built against.)
+    var version = STAND_IN_VERSION;
     shareScope[CONSOLE] = {};
     shareScope[CONSOLE][version] = { from: NAME, eager: false, get: consoleStandIn(shareScope[CORE_UTILS]) };
   }
@@ -122,14 +128,53 @@
     });
   }
 
-  // true on jupyterlab-rise's slideshow page (its page config names the app "Rise")
-  function onSlideshowPage() {
+  // the page's configuration (JupyterLab and jupyterlab-rise write it into the page), or {}
+  function pageConfig() {
     var node = document.getElementById('jupyter-config-data');
     try {
-      return !!node && JSON.parse(node.textContent).appName === 'Rise';
+      return node ? JSON.parse(node.textContent) : {};
     } catch (e) {
-      return false;
+      return {};
     }
+  }
+
+  // true on jupyterlab-rise's slideshow page (its page config names the app "Rise")
+  function onSlideshowPage() {
+    return pageConfig().appName === 'Rise';
+  }
+
+  // jupyterlab-rise adds <link rel="stylesheet" href=".../files/<folder>/rise.css" id="rise-custom-css">
+  // and the same for <notebook>.css (id "rise-notebook-css") with document.head.insertAdjacentHTML,
+  // whether or not the files exist. A missing one answers 404 and logs an error. Here those two links
+  // are added only once the folder's listing (the server's contents API, always there) shows the file.
+  var OPTIONAL_STYLE = /<link rel="stylesheet" href="([^"]+)" id="rise-(custom|notebook)-css"/;
+
+  function optionalStyles() {
+    var head = document.head;
+    var insert = head.insertAdjacentHTML;
+    head.insertAdjacentHTML = function (position, html) {
+      var match = OPTIONAL_STYLE.exec(html);
+      if (!match) return insert.call(head, position, html);
+      var url = new URL(match[1], window.location.href);
+      var marker = '/files/';
+      var at = url.pathname.indexOf(marker);
+      if (at < 0) return insert.call(head, position, html);
+      var path = decodeURIComponent(url.pathname.slice(at + marker.length));
+      var slash = path.lastIndexOf('/');
+      var folder = slash < 0 ? '' : path.slice(0, slash);
+      var name = path.slice(slash + 1);
+      var config = pageConfig();
+      var listing = url.pathname.slice(0, at) + '/api/contents/' +
+        folder.split('/').map(encodeURIComponent).join('/') + '?content=1&type=directory';
+      var headers = config.token ? { Authorization: 'token ' + config.token } : {};
+      fetch(listing, { headers: headers, credentials: 'same-origin' })
+        .then(function (response) { return response.ok ? response.json() : { content: [] }; })
+        .then(function (model) {
+          var found = (model.content || []).some(function (item) { return item.name === name; });
+          if (found) insert.call(head, position, html);
+        })
+        .catch(function () { /* no listing: leave the optional style out, as a missing file */ });
+    };
   }
 
   var initialised = false;
@@ -139,6 +184,7 @@
       initialised = true;
       provideConsole(shareScope);
       keepWidgetKeys();
+      optionalStyles();
     },
     get: function (module) {
       return Promise.reject(new Error(NAME + ' exposes no module (asked for ' + module + ')'));
