@@ -292,13 +292,7 @@ def test_stored_navigation_lines_are_current(path):
 # Notebooks that still hold a section heading in the middle of a markdown cell (its first part would sit above
 # the heading on the slide). Splitting those cells is a change to the notebooks' text; empty this set when done
 # (strict: a notebook that is fixed makes its entry fail, so the set cannot go stale).
-HEADING_INSIDE_A_CELL = {"02_exploding_and_vanishing.ipynb", "03_the_fix.ipynb", "04_gradients_and_fan_out.ipynb",
-                         "07_framework_defaults.ipynb"}
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="a heading inside a cell: split the cell"))
-    if p.name in HEADING_INSIDE_A_CELL else p for p in NOTEBOOKS], ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_every_slide_opens_with_its_heading_or_figure(path):
     nb = slides.add_slide_metadata(nbformat.read(path, as_version=4))
     problems = slides.opening_problems(nb)
