@@ -12,12 +12,14 @@ figure; each update returns what it drew (``result.drawn``).
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..maths import isometry as iso
 from ..maths.forward import propagate
 from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
 from ..style import font_size
 from .base import Panel
+from .limits import depth_axis_end, log_limits_with_band, set_limits
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
 SCHEME_COLORS = {"orthogonal": "C0", "gaussian": "C1"}
@@ -217,8 +219,9 @@ class ResidualPanel(Panel):
         (self.sim,) = self.ax_l.plot([], [], "o", color="C7", ms=3.5, label="simulation")
         self.ax_l.set_yscale("log")
         self.ax_l.set_xlabel("block l")
+        self.ax_l.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))      # blocks are whole numbers
         self.ax_l.set_ylabel("mean square of x_l")
-        self.ax_l.legend(fontsize=font_size(8), loc="upper left", frameon=False)
+        self.ax_l.legend(fontsize=font_size(8), loc="upper center", frameon=False, ncol=2)
         depths = np.arange(1, self.max_depth + 1)
         self.rule_lines = {}
         for rule in RESIDUAL_RULES:
@@ -228,7 +231,7 @@ class ResidualPanel(Panel):
         self.ax_d.axhline(np.e, color="black", linewidth=0.8, linestyle=":", label="e = limit of (1 + 1/L)^L")
         (self.marker,) = self.ax_d.plot([], [], "*", color="black", ms=12, label="this network, measured")
         self.ax_d.set_yscale("log")
-        self.ax_d.set_ylim(0.5, self.top)
+        self.ax_d.set_ylim(0.5, self.top * 3)       # the top tick label inside the axes, clear of the title
         self.ax_d.set_xlabel("depth L (blocks)")
         self.ax_d.set_ylabel("growth of the mean square after L blocks")
         self.ax_d.legend(fontsize=font_size(7), loc="lower right", bbox_to_anchor=(1.0, 0.1), frameon=False, ncol=2)
@@ -242,9 +245,9 @@ class ResidualPanel(Panel):
         theory = ms[0] * residual_growth(alpha, layers, zero_last=fixup)
         self.theory.set_data(layers, theory)
         self.sim.set_data(layers, ms)
-        values = np.concatenate([ms, theory])
-        self.ax_l.set_ylim(values.min() / 2, values.max() * 2)
-        self.ax_l.set_xlim(-0.5, depth + 0.5)
+        # steady limits (whole decades, the depth axis on a ladder), the top quarter kept free for the legend
+        set_limits(self.ax_l, x=(-0.5, depth_axis_end(depth)),
+                   y=log_limits_with_band(self.ax_l, np.concatenate([ms, theory])))
         self.ax_l.set_title(f"x_l = x_(l-1) + a f(x_(l-1)), {rule}" + (f" = {alpha:.3g}" if "L" in rule else ""),
                             fontsize=font_size(10))
         growth = ms[-1] / ms[0]
