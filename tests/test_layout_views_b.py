@@ -4,6 +4,7 @@ import dataclasses
 import math
 from types import SimpleNamespace
 
+import matplotlib.colors
 import numpy as np
 import pytest
 
@@ -87,7 +88,7 @@ def positions(view, name):
 
 
 # the views whose collisions this file checks (each is a live figure of notebooks 6 to 9)
-CHECKED = ["explore_edge_of_chaos", "explore_residual"]
+CHECKED = ["explore_edge_of_chaos", "explore_residual", "explore_lsuv", "explore_isometry"]
 
 
 @pytest.mark.parametrize("name", CHECKED)
@@ -161,3 +162,25 @@ def test_depth_axis_end_holds_the_depth():
     for depth in range(1, 101):
         end = depth_axis_end(depth)
         assert depth < end <= max(2 * depth, 2) + 0.5
+
+
+@pytest.mark.parametrize("activation, measure, start", [("tanh", "pre", "orthogonal"), ("relu", "post", "gaussian"),
+                                                        ("tanh", "post", "orthogonal")])
+def test_lsuv_cut_cache_equals_the_direct_computation(activation, measure, start):
+    """After a deep run, a shallower depth shows the first layers of it: they must equal LSUV run at that depth."""
+    from winit_helpers.figures.isometry import LSUVPanel
+    from winit_helpers.maths import isometry as iso
+    from winit_helpers.maths.forward import propagate
+    panel = LSUVPanel()
+    panel.update(depth=30, width=40, activation=activation, measure=measure, start=start)
+    cut = panel.update(depth=7, width=40, activation=activation, measure=measure, start=start)
+    x, w = panel.data(40, start, 7, 0)
+    direct = iso.lsuv(w, x, activation, measure=measure)
+    np.testing.assert_array_equal(cut.lsuv.iterations, direct.iterations)
+    np.testing.assert_array_equal(cut.lsuv.converged, direct.converged)
+    np.testing.assert_allclose(cut.after, propagate(x, list(direct.weights), activation).z_std, rtol=1e-12)
+    np.testing.assert_allclose(cut.before, propagate(x, list(w), activation).z_std, rtol=1e-12)
+    shown = [bar for bar in panel.bars if bar.get_visible()]
+    assert [bar.get_height() for bar in shown] == list(direct.iterations)
+    assert [bar.get_facecolor() for bar in shown] == [
+        matplotlib.colors.to_rgba("C2" if ok else "C3") for ok in direct.converged]

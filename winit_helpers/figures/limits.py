@@ -2,6 +2,8 @@
 :meth:`~winit_helpers.figures.base.Panel.frame`), with room above the data for a legend that then covers nothing."""
 import numpy as np
 
+from .base import steady_range
+
 
 FLOOR = 1e-300          # a log axis cannot show 0: values below are drawn at this floor
 #: the right end of the depth axes (plus half a layer): the smallest that holds the depth, so the axes stay put
@@ -46,3 +48,17 @@ def set_limits(ax, x=None, y=None):
         if tuple(ax.get_ylim()) != tuple(y):
             ax.set_ylim(*y)
         ax._steady_ylim = tuple(ax.get_ylim())
+
+
+def limits_with_band(ax, lo, hi, band=LEGEND_BAND, fill=0.5, floor=None):
+    """Steady linear y limits for data spanning [lo, hi] (:func:`~winit_helpers.figures.base.steady_range`), with
+    ``band`` of the height free at the top for a legend; the current limits count once :func:`set_limits` set them."""
+    current = getattr(ax, "_steady_ylim", None)
+    data_part = None
+    if current is not None:
+        c_lo, c_hi = current
+        data_part = (c_lo, c_lo + (c_hi - c_lo) * (1 - band))
+    a, b = steady_range(data_part, lo, hi, fill=fill, floor=floor)
+    if data_part is not None and (a, b) == data_part:
+        return tuple(current)
+    return a, a + (b - a) / (1 - band)
