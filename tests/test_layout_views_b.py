@@ -88,7 +88,8 @@ def positions(view, name):
 
 
 # the views whose collisions this file checks (each is a live figure of notebooks 6 to 9)
-CHECKED = ["explore_edge_of_chaos", "explore_residual", "explore_lsuv", "explore_isometry"]
+CHECKED = ["explore_edge_of_chaos", "explore_residual", "explore_lsuv", "explore_isometry", "explore_framework_defaults",
+           "explore_training"]
 
 
 @pytest.mark.parametrize("name", CHECKED)
