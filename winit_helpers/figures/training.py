@@ -170,7 +170,7 @@ class TrainingPanel(Panel):
         self.data = data if data is not None else load_digits_split(0).standardized()
         self.width, self.budget = check_positive_int("width", width), check_positive_int("steps", steps)
         self.batch_size, self.lr, self.momentum = batch_size, lr, momentum
-        self.trainer = None
+        self.trainer, self._he_norms = None, {}
         super().__init__(fig)
 
     def draw(self):
@@ -201,7 +201,10 @@ class TrainingPanel(Panel):
     def update(self, init="he", depth=30, scale=1.0, *, seed=0):
         depth = check_positive_int("depth", depth)
         net, norms = self._grad_norms(init, depth, scale, seed)
-        _, he_norms = self._grad_norms("he", depth, 1.0, seed)
+        key = (depth, seed)         # He at scale 1 is the same reference whatever init and scale: computed once per depth
+        if key not in self._he_norms:
+            self._he_norms[key] = self._grad_norms("he", depth, 1.0, seed)[1]
+        he_norms = self._he_norms[key]
         self.trainer = Trainer(net, self.data.X_train, self.data.Y_train, batch_size=self.batch_size,
                                lr=self.lr, momentum=self.momentum, record_every=10)
         self.params = dict(init=init, depth=depth, scale=scale)
