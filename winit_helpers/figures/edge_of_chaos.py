@@ -7,15 +7,17 @@
 
 Every number drawn comes from the maths modules; each draw returns what it drew.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..maths import meanfield as mf
 from ..maths.activations import LECUN_A, LECUN_B, gain
 from ..maths.theory import measured_chi1, two_input_distance
 from ..style import font_size
 from .base import DPI, Panel
+from .limits import FLOOR, LEGEND_BAND, depth_axis_end, log_limits_with_band, set_limits
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
 CORR_COLORS = ("C0", "C2", "C3")
@@ -29,7 +31,6 @@ NAMED_POINTS = {
 }
 
 SW_RANGE, SB_RANGE = (0.25, 4.0), (0.0, 3.0)
-FLOOR = 1e-300          # a log axis cannot show 0: values below are drawn at this floor
 
 
 def phase_grid(n_w=90, n_b=70):
@@ -63,14 +64,14 @@ def draw_phase_diagram(ax, grid=None, legend=True):
     ax.plot(w[keep], b[keep], color="black", linewidth=2, label=r"edge of chaos $\chi_1 = 1$ (computed)")
     for (name, (x, y)), m in zip(NAMED_POINTS.items(), ("o", "s", "^", "D")):
         ax.plot([x], [y], m, color="gold", mec="black", ms=8, clip_on=False, zorder=4, label=name)
-    ax.text(0.75, 1.6, "ORDERED\n$\\chi_1 < 1$", ha="center", color="white", fontsize=font_size(10), weight="bold")
+    ax.text(0.7, 0.55, "ORDERED\n$\\chi_1 < 1$", ha="center", color="white", fontsize=font_size(10), weight="bold")
     ax.text(3.3, 0.5, "CHAOTIC\n$\\chi_1 > 1$", ha="center", color="#67000d", fontsize=font_size(10), weight="bold")
     ax.set_xlabel(r"$\sigma_w$  (weights ~ N(0, $\sigma_w^2$ / fan_in))")
     ax.set_ylabel(r"$\sigma_b$  (biases ~ N(0, $\sigma_b^2$))")
     ax.set_xlim(sw[0], sw[-1])
     ax.set_ylim(sb[0], sb[-1])
     if legend:
-        ax.legend(loc="upper right", fontsize=font_size(7), framealpha=0.85)
+        ax.legend(loc="upper left", fontsize=font_size(7), framealpha=0.85)   # the ordered corner: no edge there
     return {"image": image, "log10_chi1": log_chi, "edge": (w[keep], b[keep]), "points": dict(NAMED_POINTS)}
 
 
@@ -108,40 +109,70 @@ class ChaosPanel(Panel):
         (self.point,) = self.ax_phase.plot([1], [0], "*", color="white", mec="black", ms=18, zorder=5,
                                            clip_on=False)
         ax = self.ax_q
-        (self.q_theory,) = ax.plot([], [], **THEORY, label="theory: the variance map")
+        (self.q_theory,) = ax.plot([], [], **THEORY, label="theory")
         (self.q_sim,) = ax.plot([], [], "o", color="C7", ms=3.5, label=f"simulation, width {self.width}")
         self.q_star = ax.axhline(1, color="C1", linewidth=1, label="fixed point q*")
         ax.set_yscale("log")
         ax.set_xlabel("layer l")
         ax.set_ylabel("variance $q_l$ of the pre-activations")
-        ax.legend(fontsize=font_size(8), loc="lower right", frameon=False)
+        # every legend sits in a band above the data (the limits keep it free), so no curve runs under it
+        ax.legend(fontsize=font_size(8), loc="upper center", frameon=False, ncol=3, borderaxespad=0.2,
+                  handlelength=1.5, columnspacing=1.0)
         ax = self.ax_c
         self.c_theory, self.c_sim = [], []
         for c0, color in zip(self.c0, CORR_COLORS):
-            self.c_theory.append(ax.plot([], [], color=color, linewidth=1.5, label=f"start c = {c0}")[0])
+            self.c_theory.append(ax.plot([], [], color=color, linewidth=1.5, label=f"$c_0$ = {c0}")[0])
             self.c_sim.append(ax.plot([], [], "o", color=color, ms=3, alpha=0.7)[0])
         self.c_star = ax.axhline(1, color="C1", linewidth=1, label="fixed point c*")
-        ax.set_ylim(-0.05, 1.05)
+        ax.set_ylim(-0.05, 1.05 + 1.1 * LEGEND_BAND / (1 - LEGEND_BAND) * 1.25)
+        ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
         ax.set_xlabel("layer l")
         ax.set_ylabel("correlation $c_l$ of two inputs")
-        ax.legend(fontsize=font_size(8), loc="center right", frameon=False, title="lines: theory, dots: simulation",
+        ax.legend(fontsize=font_size(8), loc="upper center", frameon=False, ncol=4, borderaxespad=0.2,
+                  handlelength=1.5, columnspacing=1.0, title="start correlation; lines: theory, dots: simulation",
                   title_fontsize=font_size(7))
         ax = self.ax_d
         (self.d_theory,) = ax.plot([], [], **THEORY, label=r"theory $\sqrt{2 q_l (1 - c_l)}$")
         (self.d_sim,) = ax.plot([], [], "o-", color=CORR_COLORS[2], ms=3, linewidth=1,
-                                label="simulation, the two nearby inputs")
+                                label="simulation")
         ax.set_yscale("log")
         ax.set_xlabel("layer l")
         ax.set_ylabel(r"distance $|h_a - h_b| / \sqrt{N}$")
         ax.set_title(f"two nearby inputs (start c = {self.c0[2]})", fontsize=font_size(10))
-        ax.legend(fontsize=font_size(8), loc="lower left", frameon=False)
+        ax.legend(fontsize=font_size(8), loc="upper center", frameon=False, ncol=2, borderaxespad=0.2)
+        for ax in (self.ax_q, self.ax_c, self.ax_d):
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))     # layers are whole numbers
+        self._runs = {}
+
+    def _computed(self, sigma_w, sigma_b, depth):
+        """Theory and simulation for (sigma_w, sigma_b) through ``depth`` layers.
+
+        Both depend on the depth only through how many layers are kept (the first l layers of a deeper network are
+        the same network), so the deepest computed for the last few (sigma_w, sigma_b) is kept and cut: moving the
+        depth slider down, or back and forth, computes nothing.
+        """
+        key = (float(sigma_w), float(sigma_b))
+        if key not in self._runs or self._runs[key][0] < depth:
+            th = mf.theory(sigma_w, sigma_b, depth, q0=1.0, c0=self.c0)
+            noise = (self.noise[0][:depth], self.noise[1][:depth])
+            run = mf.run_tanh_network(sigma_w, sigma_b, noise, q0=1.0, c0=self.c0, seed=self.seed + 1)
+            self._runs.pop(key, None)
+            self._runs[key] = (depth, th, run)
+            while len(self._runs) > 8:
+                self._runs.pop(next(iter(self._runs)))
+        full, th, run = self._runs[key]
+        if full == depth:
+            return th, run
+        n = depth + 1
+        return (replace(th, q=th.q[:n], c=th.c[:n]),
+                replace(run, q=run.q[:n], c=run.c[:n], chi=run.chi[:depth], distance=run.distance[:n]))
 
     def update(self, sigma_w=1.0, sigma_b=0.05, depth=30):
         """Redraw for one network; ``result.drawn`` holds each array drawn (before the log axes' floor)."""
         depth = min(int(depth), self.max_depth)
-        th = mf.theory(sigma_w, sigma_b, depth, q0=1.0, c0=self.c0)
-        noise = (self.noise[0][:depth], self.noise[1][:depth])
-        run = mf.run_tanh_network(sigma_w, sigma_b, noise, q0=1.0, c0=self.c0, seed=self.seed + 1)
+        if depth < 1:
+            raise ValueError(f"depth must be at least 1, got {depth}")
+        th, run = self._computed(sigma_w, sigma_b, depth)
         layers = np.arange(depth + 1)
         dist_theory = two_input_distance(th.q, th.c[:, 2])
         chi_sim = measured_chi1(run.chi, depth)
@@ -152,23 +183,21 @@ class ChaosPanel(Panel):
         self.q_sim.set_data(layers, np.maximum(run.q, FLOOR))
         self.q_star.set_ydata([max(th.q_star, FLOOR)] * 2)
         self.q_star.set_visible(th.q_star > 0)
-        values = np.concatenate([th.q, run.q, [th.q_star]])
-        values = values[values > 0]
-        self.ax_q.set_ylim(max(values.min(), FLOOR) / 1.6, values.max() * 1.6)
+        values = np.concatenate([th.q, run.q, [th.q_star] if th.q_star > 0 else []])
+        set_limits(self.ax_q, y=log_limits_with_band(self.ax_q, values))
         self.ax_q.set_title(f"q* = {th.q_star:.4g}", fontsize=font_size(10))
         for k in range(len(self.c0)):
             self.c_theory[k].set_data(layers, th.c[:, k])
             self.c_sim[k].set_data(layers, run.c[:, k])
         self.c_star.set_ydata([th.c_star] * 2)
         xi = "infinite" if not np.isfinite(th.depth_scale) else f"{th.depth_scale:.3g} layers"
-        self.ax_c.set_title(f"c* = {th.c_star:.3f}, depth scale ξ_c = {xi}", fontsize=font_size(10))
+        self.ax_c.set_title(f"c* = {th.c_star:.3f}, depth scale $\\xi_c$ = {xi}", fontsize=font_size(10))
         self.d_theory.set_data(layers, np.maximum(dist_theory, FLOOR))
         self.d_sim.set_data(layers, np.maximum(run.distance[:, 2], FLOOR))
         d = np.concatenate([dist_theory, run.distance[:, 2]])
-        d = d[d > 0]
-        self.ax_d.set_ylim(max(d.min(), FLOOR) / 2, d.max() * 2)
+        set_limits(self.ax_d, y=log_limits_with_band(self.ax_d, d))
         for ax in (self.ax_q, self.ax_c, self.ax_d):
-            ax.set_xlim(-0.5, depth + 0.5)
+            set_limits(ax, x=(-0.5, depth_axis_end(depth)))
         if th.phase == "chaotic":
             story = "chaotic: nearby inputs are pulled apart, to correlation c*"
         elif th.phase == "ordered":

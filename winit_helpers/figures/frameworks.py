@@ -7,12 +7,25 @@ rule's fan_in * Var(w), and its message the measured variance factor per layer.
 """
 from .._checks import check_positive_int
 from ..maths.frameworks import framework_rule
+import numpy as np
+
+from ..style import font_size
 from .base import MAX_DEPTH
 from .gradients import ForwardBackwardPanel
+from .limits import depth_axis_end, log_limits_with_band, set_limits
 
 
 class FrameworkPanel(ForwardBackwardPanel):
-    """The same figure for a square stack of ``depth`` layers of ``width``, initialised by a framework's default."""
+    """The same figure for a square stack of ``depth`` layers of ``width``, initialised by a framework's default.
+
+    As a live figure it keeps its axes steady (whole decades; the depth axis on a ladder) and its legends in a band
+    above the data, so most moves redraw only the curves and the heading.
+    """
+
+    def draw(self):
+        super().draw()
+        for ax in (self.ax_f, self.ax_b):
+            ax.legend(loc="upper center", ncol=2, fontsize=font_size(8), frameon=False)
 
     def update(self, framework="PyTorch nn.Linear", activation="relu", depth=10, width=256, *, n_samples=100,
                seed=0):
@@ -22,6 +35,11 @@ class FrameworkPanel(ForwardBackwardPanel):
             raise ValueError(f"depth must be at most {MAX_DEPTH} for this figure, got {depth}")
         width = check_positive_int("width", width)
         result = super().update((width,) * (depth + 1), framework, activation, n_samples=n_samples, seed=seed)
+        for ax, arrays in ((self.ax_f, (result.stats.z_std, result.theory.z_std)),
+                           (self.ax_b, (result.stats.grad_z_std, result.theory.grad_z_std))):
+            values = np.concatenate([*arrays, [1.0]])
+            values = values[np.isfinite(values)]
+            set_limits(ax, x=(0.5, depth_axis_end(depth)), y=log_limits_with_band(ax, values))
         var = width * rule.std(width, width) ** 2
         self.heading.set_text(f"{framework}, {depth} {activation} layer{'s' if depth != 1 else ''} of {width}: "
                               f"fan_in Var(w) = {var:.3g}, weights only (no bias)")

@@ -12,12 +12,14 @@ figure; each update returns what it drew (``result.drawn``).
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..maths import isometry as iso
 from ..maths.forward import propagate
 from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
 from ..style import font_size
 from .base import Panel
+from .limits import depth_axis_end, limits_with_band, log_limits_with_band, set_limits
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
 SCHEME_COLORS = {"orthogonal": "C0", "gaussian": "C1"}
@@ -64,10 +66,11 @@ class SpectrumPanel(Panel):
         self.ax_sv.set_xlabel("log10 singular value of the Jacobian (0 = length kept; left edge: 1e-6 or less)")
         self.ax_sv.set_ylabel("fraction of singular values")
         self.ax_sv.set_xlim(SV_BINS[0], SV_BINS[-1])
-        self.ax_sv.legend(fontsize=font_size(8), loc="upper left", frameon=False)
+        self.ax_sv.legend(fontsize=font_size(8), loc="upper left", frameon=False, ncol=2)
         self.ax_sp.set_xlabel("depth (layers)")
         self.ax_sp.set_ylabel("spread Var(λ) / mean(λ)²,  λ = s²")
-        self.ax_sp.legend(fontsize=font_size(8), loc="upper left", frameon=False)
+        self.ax_sp.legend(fontsize=font_size(8), loc="upper left", frameon=False, ncol=2)
+        self.ax_sp.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))         # depths are whole numbers
 
     def update(self, depth=16, width=100, activation="tanh", q_star=0.1, seed=0):
         depth, width = int(depth), int(width)
@@ -87,9 +90,9 @@ class SpectrumPanel(Panel):
             self.theory_lines[scheme].set_data(layers, lines[scheme])
             self.dots[scheme].set_data(layers, sp)
             top = max(top, np.nanmax(sp), lines[scheme].max())
-        self.ax_sv.set_ylim(0, 1.1 * max(h.max() for h in hist.values()))
-        self.ax_sp.set_xlim(0, depth + 1)
-        self.ax_sp.set_ylim(0, top * 1.1)
+        # steady limits, the top quarter kept free for the legends
+        set_limits(self.ax_sv, y=limits_with_band(self.ax_sv, 0.0, max(h.max() for h in hist.values()), floor=0.0))
+        set_limits(self.ax_sp, x=(0, depth_axis_end(depth) + 0.5), y=limits_with_band(self.ax_sp, 0.0, top, floor=0.0))
         where = {"tanh": f"tanh on the edge of chaos, q* = {q0:.3g} (σ_w = {sw:.3f}, σ_b = {sb:.3f})",
                  "relu": f"ReLU, He scale σ_w = √2 = {sw:.3f}", "linear": f"linear, σ_w = {sw:g}"}[activation]
         self.fig.suptitle(f"input-output Jacobian of {depth} layers of width {width}: {where}", fontsize=font_size(11))
@@ -120,9 +123,35 @@ class LSUVPanel(Panel):
     input_std = 3.0       # raw, unnormalised data: LSUV does not care
     target = 1.0          # the std LSUV aims for
 
+    max_depth = 30        # the live view's deepest network
+
     def __init__(self, fig=None, n_samples=500):
-        self.n_samples, self._cache = n_samples, {}
+        self.n_samples, self._cache, self._runs = n_samples, {}, {}
         super().__init__(fig)
+
+    def _computed(self, depth, width, activation, measure, start, tol, max_iter, seed):
+        """``(LSUV result, stds before, stds after)`` for ``depth`` layers.
+
+        LSUV goes layer by layer and each layer's scale depends only on the layers before it, so the first l layers
+        of a deeper run are the run of l layers: the deepest computed for the last few settings is kept and cut, and
+        moving the depth down (or back and forth) computes nothing.
+        """
+        key = (width, activation, measure, start, tol, max_iter, seed)
+        if key not in self._runs or self._runs[key][0] < depth:
+            x, w = self.data(width, start, depth, seed)
+            result = iso.lsuv(w, x, activation, tol=tol, max_iter=max_iter, measure=measure)
+            before = propagate(x, list(w), activation).z_std
+            after = propagate(x, list(result.weights), activation).z_std
+            self._runs.pop(key, None)
+            self._runs[key] = (depth, result, before, after)
+            while len(self._runs) > 8:
+                self._runs.pop(next(iter(self._runs)))
+        full, result, before, after = self._runs[key]
+        if full == depth:
+            return result, before, after
+        cut = iso.LSUVResult(result.weights[:depth], result.iterations[:depth], result.std[:depth],
+                             result.converged[:depth])
+        return cut, before[:depth], after[:depth]
 
     def data(self, width, scheme, depth, seed):
         """The input batch and the start weights (drawn once per width, scheme and seed; a shallower net uses the first layers)."""
@@ -144,31 +173,40 @@ class LSUVPanel(Panel):
         ax.set_yscale("log")
         ax.set_xlabel("layer")
         ax.set_ylabel("std of the layer's output x @ W")
-        ax.legend(fontsize=font_size(8), loc="upper right", frameon=False)
-        self.bars = None
+        ax.legend(fontsize=font_size(8), loc="upper center", frameon=False, ncol=3)
+        # one bar per possible layer, made once: an update sets heights and colours and hides the bars past the depth
+        # (bars made afresh on every move would force the whole figure to be drawn again)
+        self.bars = self.ax_it.bar(np.arange(1, self.max_depth + 1), np.zeros(self.max_depth), color="C2", width=0.7)
         self.ax_it.set_xlabel("layer")
         self.ax_it.set_ylabel("rescalings LSUV needed")
+        for ax in (self.ax_std, self.ax_it):
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))       # layers are whole numbers
 
     def update(self, depth=10, width=100, activation="tanh", measure="pre", start="orthogonal", tol=0.01, max_iter=20,
                seed=0):
         depth, width = int(depth), int(width)
-        x, w = self.data(width, start, depth, seed)
-        result = iso.lsuv(w, x, activation, tol=tol, max_iter=max_iter, measure=measure)
-        before = propagate(x, list(w), activation).z_std
-        after = propagate(x, list(result.weights), activation).z_std
+        if not 1 <= depth <= self.max_depth:
+            raise ValueError(f"depth must be between 1 and {self.max_depth} for this figure, got {depth}")
+        x, _ = self.data(width, start, depth, seed)
+        result, before, after = self._computed(depth, width, activation, measure, start, tol, max_iter, seed)
         saturated = tanh_saturation(result.weights, x) if activation == "tanh" else 0.0
         layers = np.arange(1, depth + 1)
         self.before.set_data(layers, before)
         self.after.set_data(layers, after)
-        values = np.concatenate([before, after, [self.target]])
-        self.ax_std.set_ylim(values.min() / 2, values.max() * 2)
-        self.ax_std.set_xlim(0, depth + 1)
-        if self.bars is not None:
-            self.bars.remove()
-        colors = np.where(result.converged, "C2", "C3")
-        self.bars = self.ax_it.bar(layers, result.iterations, color=colors, width=0.7)
-        self.ax_it.set_xlim(0, depth + 1)
-        self.ax_it.set_ylim(0, max_iter + 1)
+        set_limits(self.ax_std, x=(0, depth_axis_end(depth) + 0.5),
+                   y=log_limits_with_band(self.ax_std, np.concatenate([before, after, [self.target]])))
+        for k, bar in enumerate(self.bars):
+            shown = k < depth
+            if bar.get_visible() != shown:
+                bar.set_visible(shown)
+            if shown:
+                color = "C2" if result.converged[k] else "C3"
+                if bar.get_height() != result.iterations[k]:
+                    bar.set_height(result.iterations[k])
+                if bar.get_label() != color:          # the label remembers the colour: no setter call when unchanged
+                    bar.set_facecolor(color)
+                    bar.set_label(color)
+        set_limits(self.ax_it, x=(0, depth_axis_end(depth) + 0.5), y=(0, max_iter + 1))
         self.ax_it.set_title("green: |var - 1| < tol reached; red: never", fontsize=font_size(10))
         where = "x @ W, before the activation" if measure == "pre" else f"{activation}(x @ W), after the activation"
         self.fig.suptitle(f"LSUV on {depth} {activation} layers of width {width}, {start} start, "
@@ -217,8 +255,9 @@ class ResidualPanel(Panel):
         (self.sim,) = self.ax_l.plot([], [], "o", color="C7", ms=3.5, label="simulation")
         self.ax_l.set_yscale("log")
         self.ax_l.set_xlabel("block l")
+        self.ax_l.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))      # blocks are whole numbers
         self.ax_l.set_ylabel("mean square of x_l")
-        self.ax_l.legend(fontsize=font_size(8), loc="upper left", frameon=False)
+        self.ax_l.legend(fontsize=font_size(8), loc="upper center", frameon=False, ncol=2)
         depths = np.arange(1, self.max_depth + 1)
         self.rule_lines = {}
         for rule in RESIDUAL_RULES:
@@ -228,7 +267,7 @@ class ResidualPanel(Panel):
         self.ax_d.axhline(np.e, color="black", linewidth=0.8, linestyle=":", label="e = limit of (1 + 1/L)^L")
         (self.marker,) = self.ax_d.plot([], [], "*", color="black", ms=12, label="this network, measured")
         self.ax_d.set_yscale("log")
-        self.ax_d.set_ylim(0.5, self.top)
+        self.ax_d.set_ylim(0.5, self.top * 3)       # the top tick label inside the axes, clear of the title
         self.ax_d.set_xlabel("depth L (blocks)")
         self.ax_d.set_ylabel("growth of the mean square after L blocks")
         self.ax_d.legend(fontsize=font_size(7), loc="lower right", bbox_to_anchor=(1.0, 0.1), frameon=False, ncol=2)
@@ -242,9 +281,9 @@ class ResidualPanel(Panel):
         theory = ms[0] * residual_growth(alpha, layers, zero_last=fixup)
         self.theory.set_data(layers, theory)
         self.sim.set_data(layers, ms)
-        values = np.concatenate([ms, theory])
-        self.ax_l.set_ylim(values.min() / 2, values.max() * 2)
-        self.ax_l.set_xlim(-0.5, depth + 0.5)
+        # steady limits (whole decades, the depth axis on a ladder), the top quarter kept free for the legend
+        set_limits(self.ax_l, x=(-0.5, depth_axis_end(depth)),
+                   y=log_limits_with_band(self.ax_l, np.concatenate([ms, theory])))
         self.ax_l.set_title(f"x_l = x_(l-1) + a f(x_(l-1)), {rule}" + (f" = {alpha:.3g}" if "L" in rule else ""),
                             fontsize=font_size(10))
         growth = ms[-1] / ms[0]

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .._checks import check_positive_int
 from ..style import font_size
 from ..training import DEEP_GAINS, TRAINED_LOSS, DeepReLUNetwork, Trainer, load_digits_split
 from .base import DPI, Panel
+from .limits import depth_axis_end, log_limits_with_band, set_limits
 
 CHANCE_LOSS = math.log(10)     # cross-entropy of a uniform guess over 10 classes
 #: the colour of each group of runs, by the key the notebook gives it (the book's inits, then the deep network's)
@@ -168,7 +170,7 @@ class TrainingPanel(Panel):
         self.data = data if data is not None else load_digits_split(0).standardized()
         self.width, self.budget = check_positive_int("width", width), check_positive_int("steps", steps)
         self.batch_size, self.lr, self.momentum = batch_size, lr, momentum
-        self.trainer = None
+        self.trainer, self._he_norms = None, {}
         super().__init__(fig)
 
     def draw(self):
@@ -187,6 +189,8 @@ class TrainingPanel(Panel):
         axg.set_yscale("log")
         axg.set_xlabel("layer")
         axg.set_ylabel("norm of the gradient at step 0")
+        axg.legend(fontsize=font_size(8), frameon=False, loc="upper center", ncol=2)
+        axg.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))          # layers are whole numbers
 
     def _grad_norms(self, init, depth, scale, seed):
         net = DeepReLUNetwork(depth=depth, width=self.width, n_in=self.data.X_train.shape[1],
@@ -197,7 +201,10 @@ class TrainingPanel(Panel):
     def update(self, init="he", depth=30, scale=1.0, *, seed=0):
         depth = check_positive_int("depth", depth)
         net, norms = self._grad_norms(init, depth, scale, seed)
-        _, he_norms = self._grad_norms("he", depth, 1.0, seed)
+        key = (depth, seed)         # He at scale 1 is the same reference whatever init and scale: computed once per depth
+        if key not in self._he_norms:
+            self._he_norms[key] = self._grad_norms("he", depth, 1.0, seed)[1]
+        he_norms = self._he_norms[key]
         self.trainer = Trainer(net, self.data.X_train, self.data.Y_train, batch_size=self.batch_size,
                                lr=self.lr, momentum=self.momentum, record_every=10)
         self.params = dict(init=init, depth=depth, scale=scale)
@@ -207,13 +214,12 @@ class TrainingPanel(Panel):
         self.he_grads.set_data(layers, he_norms)
         self.grads.set_color(COLORS[init])
         self.curve.set_color(COLORS[init])
-        self.ax_grad.legend(fontsize=font_size(8), frameon=False, loc="best")
-        with np.errstate(divide="ignore"):
-            values = np.log10(np.concatenate([norms, he_norms]))
-        values = values[np.isfinite(values)]
-        lo, hi = (values.min(), values.max()) if values.size else (-1.0, 1.0)
-        self.ax_grad.set_ylim(10 ** (lo - 0.5), 10 ** (hi + 0.5))
-        self.ax_grad.set_xlim(0, depth + 2)
+        values = np.concatenate([norms, he_norms])
+        values = values[np.isfinite(values) & (values > 0)]
+        # steady limits (whole decades, the layer axis on a ladder) with a band above the data for the legend:
+        # most moves then redraw only the curves and the titles
+        set_limits(self.ax_grad, x=(0, depth_axis_end(depth + 1) + 0.5),
+                   y=log_limits_with_band(self.ax_grad, values if values.size else np.array([0.1, 10.0])))
         self.ax_grad.set_title(f"first layer {norms[0]:.1e}, last {norms[-1]:.1e}", fontsize=font_size(10))
         self.norms, self.he_norms = norms, he_norms
         return self._draw_curve()
@@ -233,10 +239,14 @@ class TrainingPanel(Panel):
         history = self.trainer.history
         loss = history.loss[0]
         self.curve.set_data(history.steps, loss)
-        self.ax.set_xlim(0, self.budget)
+        set_limits(self.ax, x=(0, self.budget))
         finite = loss[np.isfinite(loss)]
-        top = max(3.0, min(float(finite.max()) * 1.1, 20.0)) if finite.size else 3.0
-        self.ax.set_ylim(0, top)
+        # the top on a few round rungs (a live figure keeps its background while the rung holds); above 20: clipped
+        peak = float(finite.max()) * 1.1 if finite.size else 0.0
+        top = self.ax.get_ylim()[1]
+        if not (top in (3.0, 5.0, 10.0, 20.0) and 0.4 * top <= peak <= top):     # else keep it: it still fits
+            top = next((t for t in (3.0, 5.0, 10.0) if peak <= t), 20.0)
+        set_limits(self.ax, y=(0, top))
         p = self.params
         self.ax.set_title(f"{p['init']} x {p['scale']:.3g}, depth {p['depth']}: "
                           f"step {self.trainer.step_count} of {self.budget}", fontsize=font_size(10))

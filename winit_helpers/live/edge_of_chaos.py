@@ -16,7 +16,7 @@ def float_slider(description, value, lo, hi, step, continuous=True):
 def explore_edge_of_chaos(seed=0, grid=None):
     """Sliders for sigma_w, sigma_b and depth; the phase diagram marks the chosen point (``grid``: from ``phase_grid()``)."""
     controls = {
-        "sigma_w": float_slider("sigma_w", 1.0, *SW_RANGE, 0.05),
+        "sigma_w": float_slider("sigma_w", 1.0, *SW_RANGE, 0.01),     # two decimals: the edge at sigma_b = 1 is 1.86
         "sigma_b": float_slider("sigma_b", 0.05, *SB_RANGE, 0.05),
         "depth": int_slider("depth", 30, 1, 60),
     }

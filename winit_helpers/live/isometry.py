@@ -2,7 +2,20 @@
 :mod:`winit_helpers.figures.isometry`."""
 from ..figures.isometry import LSUVPanel, ResidualPanel, SpectrumPanel
 from ..maths.theory import RESIDUAL_RULES
-from .core import LiveView, dropdown, int_slider, log_slider, register_view
+import ipywidgets as widgets
+
+from .core import CONTROL_LAYOUT, LiveView, dropdown, int_slider, register_view
+
+#: the q* a learner can pick: roughly evenly spaced on a log scale from 0.001 to 4, holding exactly every value the
+#: notebook's questions name (0.1 the default, 1.5, 1.9 and 2 around where orthogonal weights stop helping)
+Q_STAR_STEPS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 1.9, 2.0, 3.0, 4.0)
+
+
+def q_star_slider(value=0.1):
+    """A slider over :data:`Q_STAR_STEPS` (log-like steps; arrow keys move one step), redrawn on release."""
+    return widgets.SelectionSlider(options=list(Q_STAR_STEPS), value=value, description="tanh's q*",
+                                   continuous_update=False, style={"description_width": "initial"},
+                                   layout=widgets.Layout(**CONTROL_LAYOUT))
 
 
 @register_view
@@ -12,7 +25,7 @@ def explore_isometry(seed=0):
         "depth": int_slider("depth", 16, 1, SpectrumPanel.max_depth),
         "width": int_slider("width", 100, 25, 250, step=25, continuous=False),
         "activation": dropdown("activation", ["tanh", "relu", "linear"]),
-        "q_star": log_slider("tanh's q*", 0.1, 0.001, 4.0, continuous=False),
+        "q_star": q_star_slider(0.1),
     }
     return LiveView(SpectrumPanel(), controls, fixed={"seed": seed})
 
