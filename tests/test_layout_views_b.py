@@ -60,17 +60,15 @@ def test_every_named_setting_is_on_its_slider_grid(views, name):
 
 
 #: multipliers notebook 6's answers quote to two decimals: each must be a point of the scale slider's grid
-QUOTED_SCALES = ["0.87", "1.10", "0.78", "1.23", "1.38", "1.20", "1.4",
-                 pytest.param("1.59", marks=pytest.mark.xfail(strict=True, reason="the grid point is 1.585: 1.58"))]
+QUOTED_SCALES = ["0.87", "1.10", "0.78", "1.23", "1.38", "1.20", "1.4", "1.41", "1.58", "1.78"]
 
 
 @pytest.mark.parametrize("quoted", QUOTED_SCALES)
 def test_the_training_answers_quote_points_of_the_scale_slider(views, quoted):
     control = views["explore_training"]().controls["scale"]
     grid = control.base ** (control.min + control.step * np.arange(round((control.max - control.min) / control.step) + 1))
-    if True:
-        half = 0.5 * 10.0 ** -(len(quoted.split(".")[1]))
-        assert np.any(np.abs(grid - float(quoted)) <= half + 1e-12), f"no grid point rounds to {quoted}"
+    half = 0.5 * 10.0 ** -(len(quoted.split(".")[1]))
+    assert np.any(np.abs(grid - float(quoted)) <= half + 1e-12), f"no grid point rounds to {quoted}"
 
 
 def positions(view, name):

@@ -97,10 +97,12 @@ class LiveView:
         self.seconds = time.perf_counter() - start
 
     def hint_text(self):
-        """One short line: the readouts can be typed into, arrow keys step, which sliders redraw on release."""
-        text = "Click a slider and use the arrow keys to step it, or type a value into its readout."
-        late = [c.description for c in self.controls.values() if getattr(c, "continuous_update", True) is False
-                and hasattr(c, "min")]
+        """One short line: arrow keys step a slider, a number readout can be typed into, which sliders redraw on release."""
+        text = "Click a slider and use the arrow keys to step it"
+        if any(isinstance(c, (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider)) for c in self.controls.values()):
+            text += ", or type a value into its number readout"
+        text += "."
+        late = [c.description for c in self.controls.values() if getattr(c, "continuous_update", True) is False]
         if late:
             text += f" {' and '.join(late)}: redraws when you let go (heavier to compute)."
         return f"<span style='color:#555'>{text}</span>"
