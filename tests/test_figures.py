@@ -51,7 +51,7 @@ def test_fan_in_figure_draws_the_law_the_curve_and_the_simulation(fan_in, scale,
     assert np.allclose(y, np.exp(-x ** 2 / (2 * sigma ** 2)) / math.sqrt(2 * math.pi * sigma ** 2), rtol=1e-12)
     lo, hi = panel.ax_hist.get_xlim()          # the bins and the curve span the axis: +-4 sigma at least
     assert x.min() == pytest.approx(lo) and x.max() == pytest.approx(hi) and lo <= -4 * sigma and hi >= 4 * sigma
-    assert 8 * sigma >= 0.6 * (hi - lo)
+    assert 8 * sigma >= 0.45 * (hi - lo)
     # the law line over the grid, and the simulated points from the maths module
     grid = np.asarray(panel.law.get_xdata(), dtype=float)
     assert np.allclose(panel.law.get_ydata(), np.sqrt(grid) * math.sqrt(weight_var(scale, weights)), rtol=1e-12)

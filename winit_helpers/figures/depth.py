@@ -209,7 +209,9 @@ class DepthPanel(Panel):
         factors = 10.0 ** np.concatenate([np.diff(s.log10_std, prepend=0.0) for s in sims])
         lo_f, hi_f = min(factors.min(), growth), max(factors.max(), growth)
         # the bins span the axis's limits, which stay put while the data move a little: so do the bars' edges
-        xlim = steady_range(self.ax_factor.get_xlim(), lo_f - 1e-3 * growth, hi_f + 1e-3 * growth, fill=0.5)
+        # (a generous margin: another run's extremes, after a move of width, usually still fit)
+        xlim = steady_range(self.ax_factor.get_xlim(), lo_f - 1e-3 * growth, hi_f + 1e-3 * growth, fill=0.5,
+                            margin=0.25)
         edges = np.linspace(xlim[0], xlim[1], 26)
         counts, _ = np.histogram(factors, bins=edges)
         self.bars.set_data(counts, edges)
@@ -217,7 +219,8 @@ class DepthPanel(Panel):
         # as many decimals as the ticks' step needs, so that no two tick labels read alike
         step = np.diff(self.ax_factor.xaxis.get_major_locator().tick_values(*xlim)[:2])[0]
         self._factor_decimals = max(0, -int(np.floor(np.log10(step) + 1e-9)))
-        self.ax_factor.set_ylim(steady_range(self.ax_factor.get_ylim(), 0, counts.max() * 1.15, floor=0, fill=0.5))
+        self.ax_factor.set_ylim(steady_range(self.ax_factor.get_ylim(), 0, counts.max() * 1.15, floor=0, fill=0.5,
+                                             margin=0.3))
         if self.factor_theory.get_xdata()[0] != growth:
             self.factor_theory.set_xdata([growth, growth])
         self.ax_factor.set_title(f"each layer multiplies the std by about {growth:.3g}", fontsize=font_size(9))

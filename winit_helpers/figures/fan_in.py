@@ -75,7 +75,7 @@ class FanInPanel(Panel):
         std, predicted = float(y.std()), predicted_output_std(fan_in, scale, weights)
         # the bins span the axis, at least +-4 predicted stds; the axis stays put while the std changes a little
         # (a live figure then redraws only the bars and the curve); values beyond it count in the end bins
-        xlim = steady_range(self.ax_hist.get_xlim(), -4 * predicted, 4 * predicted, fill=0.6, margin=0.0)
+        xlim = steady_range(self.ax_hist.get_xlim(), -4 * predicted, 4 * predicted, fill=0.45, margin=0.15)
         edges = np.linspace(xlim[0], xlim[1], 41)
         counts, _ = np.histogram(np.clip(y, edges[0], edges[-1]), bins=edges, density=True)
         self.bars.set_data(counts, edges)
@@ -84,7 +84,7 @@ class FanInPanel(Panel):
         self.pdf.set_data(x, pdf)
         self.ax_hist.set_xlim(xlim)
         self.ax_hist.set_ylim(steady_range(self.ax_hist.get_ylim(), 0, 1.25 * max(counts.max(), 0.4 / predicted),
-                                           fill=0.6, margin=0.0, floor=0))
+                                           fill=0.45, margin=0.2, floor=0))
         self.ax_hist.set_title(f"fan_in = {fan_in}, w ~ {weights}: std {std:.3g} (predicted {predicted:.3g})",
                                fontsize=font_size(10))
         grid = np.array(self.grid, dtype=float)
@@ -97,7 +97,7 @@ class FanInPanel(Panel):
         w_std = np.sqrt(weight_var)
         # log10 limits from 0.5 to 120 weight stds, kept while the scale moves a little
         lo, hi = steady_range(np.log10(self.ax_law.get_ylim()), np.log10(0.5 * w_std), np.log10(120 * w_std),
-                              fill=0.75, margin=0.0)
+                              fill=0.7, margin=0.1)
         self.ax_law.set_ylim(10.0 ** lo, 10.0 ** hi)
         self.ax_law.set_title(f"std grows like sqrt(fan_in); Var(w) = {weight_var:.3g}", fontsize=font_size(10))
         # dividing every weight by c divides the output's std by c: c = predicted brings it to 1
