@@ -19,6 +19,8 @@ from .base import SIM_COLOR, THEORY, Panel, steady_range
 from .log_axes import log10_axis
 
 FLOAT_COLORS = {"float32": "C3", "float64": "C4"}
+#: room between a panel's title and its axes, above the half of the top tick label that sticks out
+TITLE_PAD = font_size(9)
 
 
 @dataclass
@@ -136,7 +138,6 @@ class DepthPanel(Panel):
         axf.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         axf.set_xlabel("growth per layer: std$_k$ / std$_{k-1}$")
         axf.set_ylabel("layers")
-        axf.set_title("each layer multiplies the std by about", fontsize=font_size(9))
         self._cache = {}   # (width, seed, n_samples, method) -> unit-scale Simulation with the most layers so far
         self._legend_key, self._marker_size = None, None
 
@@ -205,7 +206,7 @@ class DepthPanel(Panel):
         self.marker_text.set_text(f"float64 {'overflows' if over64 else 'underflows'} at layer {edge} " if edge else "")
         growth = float(growth_per_layer(width, scale))
         self.ax.set_title(f"depth {depth}, width {width}, scale {scale:.3g}: "
-                          f"scale x sqrt(width) = {growth:.3g} per layer", fontsize=font_size(10))
+                          f"std x {growth:.3g} per layer", fontsize=font_size(10), pad=TITLE_PAD)
         factors = 10.0 ** np.concatenate([np.diff(s.log10_std, prepend=0.0) for s in sims])
         lo_f, hi_f = min(factors.min(), growth), max(factors.max(), growth)
         # the bins span the axis's limits, which stay put while the data move a little: so do the bars' edges
@@ -223,7 +224,7 @@ class DepthPanel(Panel):
                                              margin=0.3))
         if self.factor_theory.get_xdata()[0] != growth:
             self.factor_theory.set_xdata([growth, growth])
-        self.ax_factor.set_title(f"each layer multiplies the std by about {growth:.3g}", fontsize=font_size(9))
+        self.ax_factor.set_title(f"each layer: std x about {growth:.3g}", fontsize=font_size(9), pad=TITLE_PAD)
         self._place_texts()
         message = self._message(sims[0], predicted)
         if n_samples < asked_samples:

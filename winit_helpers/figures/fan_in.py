@@ -86,7 +86,7 @@ class FanInPanel(Panel):
         self.ax_hist.set_ylim(steady_range(self.ax_hist.get_ylim(), 0, 1.25 * max(counts.max(), 0.4 / predicted),
                                            fill=0.45, margin=0.2, floor=0))
         self.ax_hist.set_title(f"fan_in = {fan_in}, w ~ {weights}: std {std:.3g} (predicted {predicted:.3g})",
-                               fontsize=font_size(10))
+                               fontsize=font_size(10), pad=font_size(9))
         grid = np.array(self.grid, dtype=float)
         law = fan_in_std(grid, weight_var)
         points = self._grid_stds(weights, seed, n_samples, n_units) * scale
@@ -99,7 +99,8 @@ class FanInPanel(Panel):
         lo, hi = steady_range(np.log10(self.ax_law.get_ylim()), np.log10(0.5 * w_std), np.log10(120 * w_std),
                               fill=0.7, margin=0.1)
         self.ax_law.set_ylim(10.0 ** lo, 10.0 ** hi)
-        self.ax_law.set_title(f"std grows like sqrt(fan_in); Var(w) = {weight_var:.3g}", fontsize=font_size(10))
+        self.ax_law.set_title(f"std grows like sqrt(fan_in); Var(w) = {weight_var:.3g}", fontsize=font_size(10),
+                              pad=font_size(9))
         # dividing every weight by c divides the output's std by c: c = predicted brings it to 1
         message = (f"fan_in = {fan_in}: measured std {std:.3g}, predicted sqrt(fan_in * Var(w)) = {predicted:.3g}. "
                    f"To bring it to 1, divide the weights by {predicted:.3g}.")

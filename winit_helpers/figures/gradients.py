@@ -103,19 +103,19 @@ class ForwardBackwardPanel(Panel):
         theory = mean_field(widths, stds, activation)
         layers = stats.layers
         square = len(set(widths)) == 1
-        ticks = [f"{k}\n{a}->{b}" for k, a, b in zip(layers, widths[:-1], widths[1:])]
+        ticks = [f"{k}\n{a}\u2192{b}" for k, a, b in zip(layers, widths[:-1], widths[1:])]   # 784→512: short
         for ax, line, th, sim, pred in ((self.ax_f, self.f_line, self.f_theory, stats.z_std, theory.z_std),
                                         (self.ax_b, self.b_line, self.b_theory, stats.grad_z_std, theory.grad_z_std)):
             line.set_data(layers, sim)
             th.set_data(layers, pred)
             if len(layers) <= 12 and not square:
-                ax.set_xticks(layers, ticks, fontsize=font_size(8))
+                ax.set_xticks(layers, ticks, fontsize=font_size(7.5))
             else:
                 ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
                 ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
             ax.set_xlim(0.6, len(layers) + 0.4)
             steady_log_limits(ax, sim, pred, np.ones(1))
-            ax.set_xlabel("layer k (fan_in -> fan_out)" if len(layers) <= 12 and not square else "layer k")
+            ax.set_xlabel("layer k (fan_in \u2192 fan_out)" if len(layers) <= 12 and not square else "layer k")
         self.heading.set_text(f"{activation} layers, weights {init}" +
                               ("" if multiplier == 1 else f", times {multiplier:.3g}"))
         fwd = stats.z_std[-1] / stats.z_std[0]
