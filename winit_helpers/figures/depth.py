@@ -107,7 +107,7 @@ class DepthPanel(Panel):
     budget_ms = 1000.0
 
     def draw(self):
-        self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.88, wspace=0.25)
+        self.fig.subplots_adjust(left=0.095, right=0.965, bottom=0.14, top=0.88, wspace=0.38)
         gs = self.fig.add_gridspec(1, 3)
         self.ax = self.fig.add_subplot(gs[0, :2])
         self.ax_factor = self.fig.add_subplot(gs[0, 2])

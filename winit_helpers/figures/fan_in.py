@@ -34,7 +34,7 @@ class FanInPanel(Panel):
     grid = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 4000)
 
     def draw(self):
-        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.88, wspace=0.28)
+        self.fig.subplots_adjust(left=0.09, right=0.98, bottom=0.15, top=0.88, wspace=0.3)
         self.ax_hist, self.ax_law = self.fig.subplots(1, 2)
         ax = self.ax_hist
         self.bars = ax.stairs(np.zeros(40), np.linspace(-1, 1, 41), fill=True, alpha=0.5,
