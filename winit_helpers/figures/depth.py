@@ -132,7 +132,7 @@ class DepthPanel(Panel):
         axf = self.ax_factor
         self.bars = axf.stairs(np.zeros(25), np.linspace(0, 1, 26), fill=True, alpha=0.5, color=SIM_COLOR)
         self.factor_theory = axf.axvline(1, **THEORY)
-        axf.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        axf.xaxis.set_major_locator(MaxNLocator(nbins=3))
         axf.xaxis.set_major_formatter(FuncFormatter(self._factor_label))
         self._factor_decimals = 2
         axf.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
