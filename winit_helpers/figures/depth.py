@@ -9,6 +9,7 @@ theory predicts. Notebook 3's :class:`~winit_helpers.figures.fix.FixPanel` reuse
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .._checks import check_positive_int
 from ..maths.forward import LOG10_MAX, LOG10_MIN, pow10_str, simulate
@@ -18,6 +19,8 @@ from .base import SIM_COLOR, THEORY, Panel, steady_range
 from .log_axes import log10_axis
 
 FLOAT_COLORS = {"float32": "C3", "float64": "C4"}
+#: room between a panel's title and its axes, above the half of the top tick label that sticks out
+TITLE_PAD = font_size(9)
 
 
 @dataclass
@@ -27,6 +30,8 @@ class DepthResult:
     scale: float
     simulations: list          # one Simulation per seed
     predicted: np.ndarray      # log10 std of the linear theory, per layer
+    n_samples: int             # the inputs each seed's run pushes through the layers
+    method: str                # how each layer's output was drawn (see maths.forward.simulate)
     message: str
     drawn: dict                # every array and number the figure shows, by artist
 
@@ -36,18 +41,73 @@ class DepthResult:
         return self.simulations[0].log10_std
 
 
+#: milliseconds per layer, measured on a loaded 2-core machine (a quiet one takes about half):
+#: a random number, a multiply-add, and the fixed cost of a layer
+MS_PER_RANDOM, MS_PER_MULTIPLY, MS_PER_LAYER = 3.5e-5, 1.05e-7, 0.1
+#: the inputs a run may use, most first: the figure uses the most whose runs fit in :attr:`DepthPanel.budget_ms`
+SAMPLE_CHOICES = (500, 200, 100, 50, 20, 10)
+
+
+def run_cost_ms(depth, width, n_samples, method):
+    """The estimated time of ``simulate(depth, width, ..., n_samples=n_samples, method=method)``, in ms."""
+    if method == "weights":      # width**2 random weights and n * width**2 multiply-adds per layer
+        per_layer = width ** 2 * (MS_PER_RANDOM + n_samples * MS_PER_MULTIPLY)
+    else:                        # n * width random numbers, a QR and a product: about 5 n**2 width multiply-adds
+        per_layer = n_samples * width * (MS_PER_RANDOM + 5 * n_samples * MS_PER_MULTIPLY)
+    return depth * (per_layer + MS_PER_LAYER)
+
+
+def plan_runs(depth, width, n_seeds, budget_ms, n_samples=500):
+    """(inputs per run, method, seeds): the most inputs, then the most seeds, whose runs fit in ``budget_ms``.
+
+    Each run pushes its inputs through ``depth`` layers; ``method`` is the cheaper of drawing the
+    weights and drawing the outputs straight from their distribution (see ``simulate``). With
+    fewer inputs than :data:`SAMPLE_CHOICES`' smallest no run fits; then fewer seeds are run.
+    """
+    best = None
+    for n in [n_samples] + [c for c in SAMPLE_CHOICES if c < n_samples]:
+        options = [("weights", run_cost_ms(depth, width, n, "weights"))]
+        if n < width:
+            options.append(("samples", run_cost_ms(depth, width, n, "samples")))
+        method, cost = min(options, key=lambda o: o[1])
+        best = (n, method, cost)
+        if n_seeds * cost <= budget_ms:
+            return n, method, n_seeds
+    n, method, cost = best
+    return n, method, max(1, min(n_seeds, int(budget_ms // cost)))
+
+
+def _along(xy, n=400):
+    """Points along a polyline: its own points and, between them, enough to total about ``n``."""
+    if len(xy) < 2 or len(xy) >= n:
+        return xy
+    t = np.linspace(0, 1, int(np.ceil(n / (len(xy) - 1))), endpoint=False)[:, None, None]
+    return np.concatenate([(xy[:-1] + t * (xy[1:] - xy[:-1])).reshape(-1, 2), xy[-1:]])
+
+
+def _text_size(text, renderer, ax_box):
+    """A text's width and height as fractions of its axes' (measured even while it is hidden)."""
+    shown = text.get_visible()
+    text._visible = True           # measured, not changed: set_visible would mark it as moving
+    try:
+        size = text.get_window_extent(renderer)
+    finally:
+        text._visible = shown
+    return size.width / ax_box.width, size.height / ax_box.height
+
+
 class DepthPanel(Panel):
     """Left: std of every layer's output (log axis) with the theory line and float limits.
 
     Right: histogram of the per-layer growth factor std_k / std_(k-1), with its predicted value.
     """
     figsize = (10, 4)
-    #: at most this many weights are drawn per redraw for the extra seeds (about 0.2 s), so the
-    #: largest depth x width still redraws with one seed rather than freezing the slider
-    weight_budget = 1.5e7
+    #: the simulation's share of a redraw, in estimated ms (:func:`run_cost_ms`): past it, runs use
+    #: fewer inputs (and say so), so that every slider position answers within about a second
+    budget_ms = 1000.0
 
     def draw(self):
-        self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.88, wspace=0.25)
+        self.fig.subplots_adjust(left=0.095, right=0.965, bottom=0.14, top=0.88, wspace=0.38)
         gs = self.fig.add_gridspec(1, 3)
         self.ax = self.fig.add_subplot(gs[0, :2])
         self.ax_factor = self.fig.add_subplot(gs[0, 2])
@@ -59,92 +119,244 @@ class DepthPanel(Panel):
         for dtype, color in FLOAT_COLORS.items():
             for bound, table in (("max", LOG10_MAX), ("min", LOG10_MIN)):
                 line = ax.axhline(table[dtype], color=color, linestyle=":", linewidth=1.2)
-                text = ax.text(0, table[dtype], f" {dtype} {'overflows' if bound == 'max' else 'underflows'}",
-                               color=color, fontsize=font_size(8), va="bottom" if bound == "max" else "top", clip_on=True)
+                text = ax.text(0, table[dtype], f" {dtype} {'overflows' if bound == 'max' else 'underflows'} ",
+                               color=color, fontsize=font_size(8), clip_on=True)
                 self.limits[dtype, bound] = (line, text)
         self.marker = ax.axvline(0, color=FLOAT_COLORS["float64"], linewidth=1, alpha=0.6)
         self.marker_text = ax.text(0, 0.5, "", transform=ax.get_xaxis_transform(), rotation=90, fontsize=font_size(8),
                                    color=FLOAT_COLORS["float64"], ha="right", va="center")
         ax.set_xlabel("layer k")
         ax.set_ylabel("std of layer k's output")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
         log10_axis(ax.yaxis)
         axf = self.ax_factor
         self.bars = axf.stairs(np.zeros(25), np.linspace(0, 1, 26), fill=True, alpha=0.5, color=SIM_COLOR)
         self.factor_theory = axf.axvline(1, **THEORY)
+        axf.xaxis.set_major_locator(MaxNLocator(nbins=3))
+        axf.xaxis.set_major_formatter(FuncFormatter(self._factor_label))
+        self._factor_decimals = 2
+        axf.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         axf.set_xlabel("growth per layer: std$_k$ / std$_{k-1}$")
         axf.set_ylabel("layers")
-        axf.set_title("each layer multiplies the std by about", fontsize=font_size(9))
-        self._cache = {}   # (width, seed, n_samples) -> unit-scale Simulation with the most layers so far
+        self._cache = {}   # (width, seed, n_samples, method) -> unit-scale Simulation with the most layers so far
+        self._legend_key, self._marker_size = None, None
 
-    def _unit_run(self, depth, width, seed, n_samples):
+    def _factor_label(self, value, _position=None):
+        return f"{value:.{self._factor_decimals}f}"
+
+    def _unit_run(self, depth, width, seed, n_samples, method, ahead):
         """The run at scale 1, reused: a change of scale only tilts it (Simulation.rescale)."""
-        key = (width, seed, n_samples)
+        key = (width, seed, n_samples, method)
         cached = self._cache.get(key)
         if cached is None or cached.depth < depth:
             if len(self._cache) > 64:
                 self._cache.clear()
-            # half again as many layers as asked: a slider dragged a little deeper then costs nothing
-            ahead = depth + depth // 2 if depth * width ** 2 <= self.weight_budget else depth
-            self._cache[key] = cached = simulate(ahead, width, 1.0, n_samples=n_samples, seed=seed)
+            self._cache[key] = cached = simulate(ahead, width, 1.0, n_samples=n_samples, seed=seed, method=method)
         return cached.head(depth)
 
-    def _lines(self, n, rising=True):
+    def _lines(self, n, n_samples):
         while len(self.lines) < n:
             (line,) = self.ax.plot([], [], color=SIM_COLOR, linewidth=2 if not self.lines else 1,
-                                   alpha=1 if not self.lines else 0.55, zorder=2,
-                                   label="simulation" if not self.lines else None)
+                                   alpha=1 if not self.lines else 0.55, zorder=2)
             self.lines.append(line)
         for k, line in enumerate(self.lines):
-            line.set_visible(k < n)
-        if n > 1:
-            self.lines[0].set_label(f"simulation, {n} seeds")
-        self.ax.legend(loc="upper left" if rising else "upper right", fontsize=font_size(8), frameon=False)
+            if line.get_visible() != (k < n):
+                line.set_visible(k < n)
+        label = (f"simulation, {n_samples} inputs" if n == 1 else
+                 f"simulation, {n} seeds of {n_samples} inputs")
+        if self.lines[0].get_label() != label:
+            self.lines[0].set_label(label)
 
     def update(self, depth=100, width=100, scale=1.0, *, n_seeds=1, n_samples=500, seed=0):
         depth = check_positive_int("depth", depth)
+        width = check_positive_int("width", width)
         n_seeds = check_positive_int("n_seeds", n_seeds)
-        asked, n_seeds = n_seeds, max(1, min(n_seeds, int(self.weight_budget // (depth * width ** 2))))
-        sims = [self._unit_run(depth, width, seed + k, n_samples).rescale(scale) for k in range(n_seeds)]
+        n_samples = check_positive_int("n_samples", n_samples, minimum=2)
+        asked_seeds, asked_samples = n_seeds, n_samples
+        n_samples, method, n_seeds = plan_runs(depth, width, n_seeds, self.budget_ms, n_samples)
+        # half again as many layers as asked, when that fits: a slider dragged a little deeper then costs nothing
+        ahead = depth + depth // 2
+        if n_seeds * run_cost_ms(ahead, width, n_samples, method) > self.budget_ms:
+            ahead = depth
+        sims = [self._unit_run(depth, width, seed + k, n_samples, method, ahead).rescale(scale)
+                for k in range(n_seeds)]
         predicted = predicted_log10_std(depth, width, scale)
         layers = sims[0].layers
-        self._lines(n_seeds, rising=predicted[-1] >= 0)
+        self._lines(n_seeds, n_samples)
+        few = depth <= 30            # a few layers: mark each one, so one layer still shows a point
         for line, sim in zip(self.lines, sims):
             line.set_data(layers, sim.log10_std)
+        for line, marker in zip(self.lines + [self.theory], ["o"] * len(self.lines) + ["x"]):
+            if (line.get_marker() != "None") != few:
+                line.set_marker(marker if few else "None")
+                line.set_markersize(4 if marker == "o" else 7)
         self.theory.set_data(layers, predicted)
         values = np.concatenate([predicted] + [s.log10_std for s in sims] + [[0.0]])
         lo, hi = values.min(), values.max()
         pad = max(0.5, 0.08 * (hi - lo))
         self.ax.set_ylim(steady_range(self.ax.get_ylim(), lo - pad, hi + pad, margin=0.05))
         self.ax.set_xlim(steady_range(self.ax.get_xlim(), 0, depth + max(1, depth // 50), floor=0, margin=0.05))
-        for (dtype, bound), (line, text) in self.limits.items():
-            text.set_x(depth * 0.02)
         over64 = sims[0].overflow_layer("float64")
         under64 = sims[0].underflow_layer("float64")
         edge = over64 or under64
-        self.marker.set_xdata([edge or 0, edge or 0])
-        self.marker.set_visible(edge is not None)
-        self.marker_text.set_x(edge or 0)
+        if self.marker.get_visible() != (edge is not None):
+            self.marker.set_visible(edge is not None)
+        if edge is not None and self.marker.get_xdata()[0] != edge:
+            self.marker.set_xdata([edge, edge])
         self.marker_text.set_text(f"float64 {'overflows' if over64 else 'underflows'} at layer {edge} " if edge else "")
         growth = float(growth_per_layer(width, scale))
         self.ax.set_title(f"depth {depth}, width {width}, scale {scale:.3g}: "
-                          f"scale x sqrt(width) = {growth:.3g} per layer", fontsize=font_size(10))
+                          f"std x {growth:.3g} per layer", fontsize=font_size(10), pad=TITLE_PAD)
         factors = 10.0 ** np.concatenate([np.diff(s.log10_std, prepend=0.0) for s in sims])
         lo_f, hi_f = min(factors.min(), growth), max(factors.max(), growth)
-        edges = np.linspace(lo_f - 0.05 * (hi_f - lo_f) - 1e-3 * growth, hi_f + 0.05 * (hi_f - lo_f) + 1e-3 * growth, 26)
+        # the bins span the axis's limits, which stay put while the data move a little: so do the bars' edges
+        # (a generous margin: another run's extremes, after a move of width, usually still fit)
+        xlim = steady_range(self.ax_factor.get_xlim(), lo_f - 1e-3 * growth, hi_f + 1e-3 * growth, fill=0.5,
+                            margin=0.25)
+        edges = np.linspace(xlim[0], xlim[1], 26)
         counts, _ = np.histogram(factors, bins=edges)
         self.bars.set_data(counts, edges)
-        self.ax_factor.set_xlim(steady_range(self.ax_factor.get_xlim(), edges[0], edges[-1]))
-        self.ax_factor.set_ylim(steady_range(self.ax_factor.get_ylim(), 0, counts.max() * 1.15, floor=0))
-        self.factor_theory.set_xdata([growth, growth])
-        self.ax_factor.set_title(f"each layer multiplies the std by about {growth:.3g}", fontsize=font_size(9))
+        self.ax_factor.set_xlim(xlim)
+        # as many decimals as the ticks' step needs, so that no two tick labels read alike
+        step = np.diff(self.ax_factor.xaxis.get_major_locator().tick_values(*xlim)[:2])[0]
+        self._factor_decimals = max(0, -int(np.floor(np.log10(step) + 1e-9)))
+        self.ax_factor.set_ylim(steady_range(self.ax_factor.get_ylim(), 0, counts.max() * 1.15, floor=0, fill=0.5,
+                                             margin=0.3))
+        if self.factor_theory.get_xdata()[0] != growth:
+            self.factor_theory.set_xdata([growth, growth])
+        self.ax_factor.set_title(f"each layer: std x about {growth:.3g}", fontsize=font_size(9), pad=TITLE_PAD)
+        self._place_texts()
         message = self._message(sims[0], predicted)
-        if n_seeds < asked:
-            message += f" (Showing {n_seeds} of {asked} seeds at this size, to keep the sliders responsive.)"
+        if n_samples < asked_samples:
+            message += (f" (At this depth and width each run follows {n_samples} inputs, not {asked_samples}, "
+                        "so the sliders stay responsive; their std wanders more from run to run.)")
+        if n_seeds < asked_seeds:
+            message += f" (Showing {n_seeds} of {asked_seeds} seeds at this size, to keep the sliders responsive.)"
         drawn = {"layers": layers, "simulations": [s.log10_std for s in sims], "theory": predicted,
                  "limits": {key: line.get_ydata()[0] for key, (line, _) in self.limits.items()},
                  "marker": edge, "factor_counts": counts, "factor_edges": edges, "factor_theory": growth,
-                 "title": {"scale": scale, "growth": growth}}
-        return DepthResult(depth, width, scale, sims, predicted, message, drawn)
+                 "title": {"scale": scale, "growth": growth}, "n_samples": n_samples, "n_seeds": n_seeds}
+        return DepthResult(depth, width, scale, sims, predicted, n_samples, method, message, drawn)
+
+    # --- texts and the legend where no curve runs -------------------------------------------------------
+
+    def _curve_points(self):
+        """Every drawn curve's points, in axes fractions (0 to 1 inside the axes)."""
+        lines = [line for line in self.lines if line.get_visible()] + [self.theory]
+        # with the segments between the points: a few layers are joined by long straight lines
+        xy = np.concatenate([_along(np.column_stack([line.get_xdata(), line.get_ydata()])) for line in lines])
+        to_axes = self.ax.transData + self.ax.transAxes.inverted()
+        pts = to_axes.transform(xy[np.isfinite(xy).all(axis=1)])
+        return pts
+
+    def _place_texts(self):
+        """Put the float-limit labels, the layer marker's label and the legend where no curve runs."""
+        renderer = self.fig.canvas.get_renderer()
+        points = self._curve_points()
+        ax_box = self.ax.get_window_extent(renderer)
+        ylo, yhi = self.ax.get_ylim()
+        taken = []                                   # boxes (axes fractions) already used by a text
+
+        def free(box):
+            x0, y0, x1, y1 = box
+            if x0 < 0 or x1 > 1 or y0 < 0 or y1 > 1:
+                return False
+            inside = ((points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1))
+            return not inside.any() and not any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in taken)
+
+        # the legend: the first corner it fits in without covering a curve, a float limit or the layer marker
+        reference = [points]
+        for line, _text in self.limits.values():
+            frac = (line.get_ydata()[0] - ylo) / (yhi - ylo)
+            if line.get_visible() and 0.0 <= frac <= 1.0:
+                reference.append(np.column_stack([np.linspace(0, 1, 400), np.full(400, frac)]))
+        if self.marker.get_visible():
+            xlo, xhi = self.ax.get_xlim()
+            frac = (self.marker.get_xdata()[0] - xlo) / (xhi - xlo)
+            reference.append(np.column_stack([np.full(400, frac), np.linspace(0, 1, 400)]))
+        legend_points = np.concatenate(reference)
+        key = tuple(line.get_label() for line in self.lines[:1]) + (self.fig.dpi, tuple(ax_box.bounds))
+        if key != self._legend_key:
+            legend = self.ax.legend(handles=[self.lines[0], self.theory], loc="upper left", fontsize=font_size(8),
+                                    frameon=False)
+            size = legend.get_window_extent(renderer)
+            self._legend_size = (size.width / ax_box.width, size.height / ax_box.height)
+            self._legend_key = key
+        lw, lh = self._legend_size
+        pad = 0.02
+        corners = {"upper left": (pad, 1 - pad - lh), "upper right": (1 - pad - lw, 1 - pad - lh),
+                   "lower left": (pad, pad), "lower right": (1 - pad - lw, pad),
+                   "center left": (pad, 0.5 - lh / 2), "center right": (1 - pad - lw, 0.5 - lh / 2)}
+        def covered(item):
+            x, y = item[1]
+            return int(((legend_points[:, 0] >= x) & (legend_points[:, 0] <= x + lw) &
+                        (legend_points[:, 1] >= y) & (legend_points[:, 1] <= y + lh)).sum())
+        # the first free corner; if every place covers something, the one that covers the fewest points
+        loc = next((name for name, corner in corners.items() if free((*corner, corner[0] + lw, corner[1] + lh))
+                    and covered((name, corner)) == 0), None)
+        if loc is None:
+            loc = min(corners.items(), key=covered)[0]
+        legend = self.ax.get_legend()
+        if legend is None or legend._loc != legend.codes[loc] or legend.texts[0].get_text() != self.lines[0].get_label():
+            self.ax.legend(handles=[self.lines[0], self.theory], loc=loc, fontsize=font_size(8), frameon=False)
+        x, y = corners[loc]
+        taken.append((x, y, x + lw, y + lh))
+
+        # each float limit's label: next to its line, at either end, on the side no curve is on; else hidden
+        for (dtype, bound), (line, text) in self.limits.items():
+            frac = (line.get_ydata()[0] - ylo) / (yhi - ylo)
+            place = None
+            if 0.0 < frac < 1.0:
+                tw, th = _text_size(text, renderer, ax_box)
+                for ha, va in (("right", "top"), ("right", "bottom"), ("left", "top"), ("left", "bottom")):
+                    x0 = 1 - 0.01 - tw if ha == "right" else 0.01
+                    y0 = frac - th if va == "top" else frac
+                    if free((x0, y0, x0 + tw, y0 + th)):
+                        place = (ha, va, x0, y0, tw, th)
+                        break
+            if place is None:
+                if text.get_visible():
+                    text.set_visible(False)
+                continue
+            ha, va, x0, y0, tw, th = place
+            taken.append((x0, y0, x0 + tw, y0 + th))
+            position = (0.99 if ha == "right" else 0.01, line.get_ydata()[0])
+            if (not text.get_visible() or text.get_ha() != ha or text.get_va() != va
+                    or text.get_transform() is not self.ax.get_yaxis_transform()
+                    or tuple(text.get_position()) != position):
+                text.set_transform(self.ax.get_yaxis_transform())
+                text.set_position(position)
+                text.set_ha(ha)
+                text.set_va(va)
+                text.set_visible(True)
+
+        # the vertical marker's label: beside the marker, on a side and at a height where no curve runs
+        text = self.marker_text
+        if not self.marker.get_visible():
+            return
+        xlo, xhi = self.ax.get_xlim()
+        xf = (self.marker.get_xdata()[0] - xlo) / (xhi - xlo)
+        tw, th = _text_size(text, renderer, ax_box)
+        place = None
+        for ha in ("right", "left"):
+            x0 = xf - tw if ha == "right" else xf
+            for va, y0 in (("top", 0.98 - th), ("bottom", 0.02), ("center", 0.5 - th / 2)):
+                if free((x0, y0, x0 + tw, y0 + th)):
+                    place = (ha, va, x0, y0)
+                    break
+            if place:
+                break
+        if place is None:
+            text.set_visible(False)
+            return
+        ha, va, x0, y0 = place
+        yf = {"top": 0.98, "bottom": 0.02, "center": 0.5}[va]
+        if (not text.get_visible() or text.get_ha() != ha or text.get_va() != va
+                or tuple(text.get_position()) != (self.marker.get_xdata()[0], yf)):
+            text.set_position((self.marker.get_xdata()[0], yf))
+            text.set_ha(ha)
+            text.set_va(va)
+            text.set_visible(True)
 
     @staticmethod
     def _message(sim, predicted):

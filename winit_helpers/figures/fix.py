@@ -7,7 +7,7 @@ says the rule.
 from .._checks import check_positive_int
 from ..maths.theory import rule_scale
 from ..style import font_size
-from .depth import DepthPanel
+from .depth import TITLE_PAD, DepthPanel
 
 
 class FixPanel(DepthPanel):
@@ -17,7 +17,8 @@ class FixPanel(DepthPanel):
         width = check_positive_int("width", width)
         result = super().update(depth, width, float(rule_scale(width, multiplier)), n_seeds=n_seeds,
                                 n_samples=n_samples, seed=seed)
-        self.ax.set_title(f"depth {depth}, width {width}, scale = {multiplier:.3g} / sqrt(width): "
-                          f"{result.drawn['title']['growth']:.3g} per layer", fontsize=font_size(10))
+        self.ax.set_title(f"depth {depth}, width {width}, scale {multiplier:.3g} / sqrt(width): "
+                          f"std x {result.drawn['title']['growth']:.3g} per layer", fontsize=font_size(10),
+                          pad=TITLE_PAD)
         result.drawn["title"]["multiplier"] = multiplier
         return result

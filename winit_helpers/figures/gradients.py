@@ -17,8 +17,8 @@ from ..maths.frameworks import FRAMEWORKS, InitRule
 from ..maths.init import check_widths, layer_stds
 from ..maths.theory import mean_field
 from ..style import font_size
-from .base import GRAD_COLOR, SIM_COLOR, THEORY, DrawCache, Panel
-from .log_axes import log_axis, set_log_limits
+from .base import GRAD_COLOR, SIM_COLOR, THEORY, DrawCache, Panel, steady_range
+from .log_axes import log_axis
 
 #: the initialisation rules the drop-down offers: label (it states Var(w)) -> rule
 INITS = {
@@ -37,6 +37,21 @@ SHAPES = {
     "funnel: 784 -> 512 -> ... -> 32 -> 10": (784, 512, 256, 128, 64, 32, 10),
     "expanding: 10 -> 32 -> ... -> 512 -> 784": (10, 32, 64, 128, 256, 512, 784),
 }
+
+
+def steady_log_limits(ax, *arrays, floor_decades=1.0):
+    """A log y-range showing every finite positive value of ``arrays``, at least ``floor_decades`` high, padded
+    by 8% of the span on each side, that stays put while the values move a little (see ``steady_range``)."""
+    values = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
+    values = values[np.isfinite(values) & (values > 0)]
+    if not values.size:
+        values = np.array([1.0])
+    lo, hi = np.log10(values.min()), np.log10(values.max())
+    pad = max(floor_decades / 2, 0.08 * (hi - lo))
+    current = np.array(ax.get_ylim(), dtype=float)
+    current = np.log10(current) if np.all(current > 0) and np.all(np.isfinite(current)) else None
+    a, b = steady_range(current, lo - pad, hi + pad, fill=0.6, margin=0.0)
+    ax.set_ylim(10.0 ** a, 10.0 ** b)
 
 
 @dataclass
@@ -88,19 +103,19 @@ class ForwardBackwardPanel(Panel):
         theory = mean_field(widths, stds, activation)
         layers = stats.layers
         square = len(set(widths)) == 1
-        ticks = [f"{k}\n{a}->{b}" for k, a, b in zip(layers, widths[:-1], widths[1:])]
+        ticks = [f"{k}\n{a}\u2192{b}" for k, a, b in zip(layers, widths[:-1], widths[1:])]   # 784→512: short
         for ax, line, th, sim, pred in ((self.ax_f, self.f_line, self.f_theory, stats.z_std, theory.z_std),
                                         (self.ax_b, self.b_line, self.b_theory, stats.grad_z_std, theory.grad_z_std)):
             line.set_data(layers, sim)
             th.set_data(layers, pred)
             if len(layers) <= 12 and not square:
-                ax.set_xticks(layers, ticks, fontsize=font_size(8))
+                ax.set_xticks(layers, ticks, fontsize=font_size(7.5))
             else:
                 ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
                 ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
             ax.set_xlim(0.6, len(layers) + 0.4)
-            set_log_limits(ax, sim, pred, np.ones(1))
-            ax.set_xlabel("layer k (fan_in -> fan_out)" if len(layers) <= 12 and not square else "layer k")
+            steady_log_limits(ax, sim, pred, np.ones(1))
+            ax.set_xlabel("layer k (fan_in \u2192 fan_out)" if len(layers) <= 12 and not square else "layer k")
         self.heading.set_text(f"{activation} layers, weights {init}" +
                               ("" if multiplier == 1 else f", times {multiplier:.3g}"))
         fwd = stats.z_std[-1] / stats.z_std[0]

@@ -15,8 +15,9 @@ from ..maths.init import check_distribution, get_scheme, layer_stds
 from ..maths.activations import activation_range
 from ..maths.theory import mean_field
 from ..style import font_size
-from .base import MAX_DEPTH, SIM_COLOR, THEORY, DrawCache, Panel
-from .log_axes import log_axis, set_log_limits
+from .base import MAX_DEPTH, SIM_COLOR, THEORY, DrawCache, Panel, steady_range
+from .gradients import steady_log_limits
+from .log_axes import log_axis
 
 
 def violin_xy(position, counts, edges, skip_zero_bin=False, half_width=0.42):
@@ -96,17 +97,19 @@ class HistogramPanel(Panel):
         if np.isfinite(lowest) and np.isfinite(highest):      # bounded (tanh, sigmoid, ...): show the whole range
             self.ax.set_ylim(1.05 * lowest if lowest < 0 else lowest - 0.05 * highest, 1.05 * highest)
         else:
-            lo = -0.05 * top if lowest == 0 else -1.05 * top
-            self.ax.set_ylim(lo, 1.05 * top if top > 0 else 1.0)
-        self.ax.set_xlim(0.4, depth + 0.6)
+            top = top if top > 0 else 1.0 / 1.05
+            lo = -0.05 * top if lowest == 0 else -1.05 * top      # kept while the data move a little
+            self.ax.set_ylim(steady_range(self.ax.get_ylim(), lo, 1.05 * top, fill=0.6, margin=0.0))
+        # the layers' axis stays put while depth moves a little (a live figure then redraws only what moved)
+        self.ax.set_xlim(steady_range(self.ax.get_xlim(), 0.4, depth + 0.6, fill=0.7, margin=0.0, floor=0))
         label = get_scheme(scheme).label
         times = "" if multiplier == 1 else f" x {multiplier:.3g}"
         self.ax.set_title(f"{activation}, {depth} layer{'s' if depth != 1 else ''} of {width}, weights {label}{times}", fontsize=font_size(10))
         layers = stats.layers
         self.std_line.set_data(layers, stats.h_std)
         self.theory.set_data(layers, theory.h_std)
-        self.ax_std.set_xlim(0.5, depth + 0.5)
-        set_log_limits(self.ax_std, stats.h_std, theory.h_std)
+        self.ax_std.set_xlim(self.ax.get_xlim())
+        steady_log_limits(self.ax_std, stats.h_std, theory.h_std)
         self.ax_std.set_title("the std of each layer's activations", fontsize=font_size(10))
         message = self._message(stats, activation)
         drawn = {"layers": layers, "simulation": stats.h_std, "theory": theory.h_std, "violins": outlines,

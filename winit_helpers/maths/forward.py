@@ -133,19 +133,36 @@ class Simulation:
                        log10_absmax=self.log10_absmax + shift, log10_abs_mean=self.log10_abs_mean + shift)
 
 
-def simulate(depth, width, scale, *, n_samples=500, activation="linear", seed=0):
+#: how :func:`simulate` draws each layer's output: from a drawn weight matrix, or straight from its distribution
+METHODS = ("weights", "samples")
+
+
+def simulate(depth, width, scale, *, n_samples=500, activation="linear", seed=0, method="weights"):
     """Push ``n_samples`` standard-normal inputs through ``depth`` layers of ``width`` units.
 
     Every layer gets a fresh ``width x width`` weight matrix drawn from
     ``normal(0, scale)``, all from one generator seeded with ``seed``: the same
     arguments give the same result, every time.  Returns a :class:`Simulation`
     with per-layer arrays ``.mean``, ``.std`` and ``.log10_std``.
+
+    ``method="samples"`` (for ``n_samples < width``) draws each layer's output without drawing W,
+    with the same distribution: given the input ``x`` (n_samples x width), every column of ``x @ W``
+    is an independent normal vector with covariance ``scale**2 * x @ x.T``, so with the QR
+    factorisation ``x.T = Q R`` (Q's n_samples columns orthonormal), ``x @ W = R.T @ (Q.T @ W)``, and
+    ``Q.T @ W`` is an n_samples x width matrix of independent ``normal(0, scale)`` entries. A layer then
+    costs about 3 n_samples**2 * width operations and n_samples * width random numbers, instead of
+    n_samples * width**2 and width**2: a few inputs through wide layers are fast. The random numbers
+    differ, so a seed gives another run than with ``method="weights"``, from the same distribution.
     """
     depth = check_positive_int("depth", depth)
     width = check_positive_int("width", width)
     scale = check_positive_float("scale", scale)
     n_samples = check_positive_int("n_samples", n_samples, minimum=2)
     act = get_activation(activation)
+    method = check_choice("method", method, list(METHODS))
+    if method == "samples" and n_samples >= width:
+        raise ValueError(f"method='samples' needs fewer samples than units (n_samples < width), got "
+                         f"n_samples={n_samples}, width={width}; use method='weights'")
 
     rng = make_rng(seed)
     x = rng.standard_normal((n_samples, width))
@@ -155,7 +172,7 @@ def simulate(depth, width, scale, *, n_samples=500, activation="linear", seed=0)
     stats = np.empty((4, depth))
     with np.errstate(all="ignore"):       # log10(0) = -inf is a fine answer here
         for k in range(depth):
-            z = x @ (rng.normal(0.0, scale, size=(width, width)) * rescale)
+            z = next_layer(x, scale, rng, method, rescale)
             rescale = 1.0
             if act.homogeneous:
                 x, exact = act.f(z), True
@@ -170,6 +187,20 @@ def simulate(depth, width, scale, *, n_samples=500, activation="linear", seed=0)
                 rescale = 1.0 / s
                 log_scale += np.log10(s)
     return Simulation(depth, width, scale, act.name, n_samples, seed, *stats)
+
+
+def next_layer(x, scale, rng, method="weights", rescale=1.0):
+    """``x @ (W * rescale)`` for a fresh ``W`` of independent ``normal(0, scale)`` weights, drawn by ``method``.
+
+    ``"weights"`` draws W. ``"samples"`` draws the product straight from its distribution: with
+    ``x.T = Q R``, ``x @ W = R.T @ (Q.T @ W)`` and ``Q.T @ W`` holds independent ``normal(0, scale)``
+    numbers (see :func:`simulate`).
+    """
+    n_samples, width = x.shape
+    if method == "weights":
+        return x @ (rng.normal(0.0, scale, size=(width, width)) * rescale)
+    r = np.linalg.qr(x.T, mode="r")
+    return r.T @ rng.normal(0.0, scale * rescale, size=(n_samples, width))
 
 
 def _moments(flat, ones):

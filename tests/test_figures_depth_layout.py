@@ -1,0 +1,219 @@
+"""Notebooks 1 to 3's live figures: the reduced simulation is right in distribution, the heaviest settings
+stay within their budget, nothing collides at the positions the course invites, and the sliders reach
+every setting the questions and the guide name."""
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from layout_checks import layout_problems, legend_labels  # noqa: E402
+
+from winit_helpers.figures.depth import SAMPLE_CHOICES, DepthPanel, plan_runs, run_cost_ms  # noqa: E402
+from winit_helpers.live import all_views  # noqa: E402
+from winit_helpers.live.fan_in import FAN_IN_MAX  # noqa: E402
+from winit_helpers.maths.forward import next_layer, simulate  # noqa: E402
+
+VIEWS = all_views()
+
+
+# --------------------------------------------------------------------------- the reduced route, in distribution
+@pytest.mark.parametrize("method", ["weights", "samples"])
+def test_one_layer_has_the_covariance_of_x_times_random_weights(method):
+    """Given x, every column of x @ W is normal with covariance scale**2 x x.T: both routes, against that."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 7)) * np.array([[1.0], [0.3], [2.0]])
+    scale, draws = 0.7, 4000
+    columns = np.concatenate([next_layer(x, scale, rng, method).T for _ in range(draws)])   # 28000 columns
+    expected = scale ** 2 * x @ x.T
+    measured = columns.T @ columns / len(columns)
+    # standard error of a sample covariance entry: sqrt((S_ii S_jj + S_ij**2) / N); 5 of them
+    se = np.sqrt((np.outer(np.diag(expected), np.diag(expected)) + expected ** 2) / len(columns))
+    assert np.all(np.abs(measured - expected) < 5 * se), (measured, expected)
+    assert np.abs(columns.mean(axis=0)).max() < 5 * np.sqrt(np.diag(expected).max() / len(columns))
+
+
+def ks_statistic(a, b):
+    """The two-sample Kolmogorov-Smirnov distance: the largest gap between the two empirical distributions."""
+    a, b = np.sort(a), np.sort(b)
+    grid = np.concatenate([a, b])
+    return np.abs(np.searchsorted(a, grid, side="right") / a.size - np.searchsorted(b, grid, side="right") / b.size).max()
+
+
+@pytest.mark.parametrize("activation", ["linear", "relu", "tanh"])
+def test_drawing_the_outputs_gives_the_runs_that_drawing_the_weights_gives(activation):
+    """200 seeds each way: the per-layer log10 std and log10 max |x| follow the same distribution."""
+    depth, width, n, scale = 12, 30, 6, 1.3 / math.sqrt(30)
+    runs = {m: [simulate(depth, width, scale, n_samples=n, activation=activation, seed=s, method=m)
+                for s in range(200)] for m in ("weights", "samples")}
+    # two samples of 200 from one distribution: the KS distance exceeds 1.95 * sqrt(2 / 200) = 0.195
+    # with probability 0.001 (the asymptotic critical value)
+    limit = 1.95 * math.sqrt(2 / 200)
+    for layer in (0, depth // 2, depth - 1):
+        for stat in ("log10_std", "log10_absmax", "log10_abs_mean"):
+            a = [getattr(r, stat)[layer] for r in runs["weights"]]
+            b = [getattr(r, stat)[layer] for r in runs["samples"]]
+            assert ks_statistic(np.array(a), np.array(b)) < limit, (stat, layer)
+
+
+def test_the_samples_route_needs_fewer_samples_than_units():
+    with pytest.raises(ValueError, match="n_samples < width"):
+        simulate(5, 10, 1.0, n_samples=10, method="samples")
+    with pytest.raises(ValueError, match="unknown method .gram.; choose one of: weights, samples"):
+        simulate(5, 10, 1.0, method="gram")
+
+
+# --------------------------------------------------------------------------- the budget
+@pytest.mark.parametrize("depth, width, n_seeds", [(1000, 100, 1), (300, 60, 5), (100, 100, 5), (100, 10, 5),
+                                                   (300, 10, 5), (100, 100, 1), (1000, 400, 1)])
+def test_the_settings_the_course_names_keep_500_inputs_where_they_fit(depth, width, n_seeds):
+    n, method, seeds = plan_runs(depth, width, n_seeds, DepthPanel.budget_ms)
+    assert seeds == n_seeds
+    if n_seeds * run_cost_ms(depth, width, 500, "weights") <= DepthPanel.budget_ms:
+        assert (n, method) == (500, "weights")
+    else:
+        assert n < 500 and n_seeds * run_cost_ms(depth, width, n, method) <= DepthPanel.budget_ms
+
+
+@pytest.mark.parametrize("depth, width", [(1000, 1000), (1000, 2), (1, 1000), (1000, 400), (500, 700)])
+@pytest.mark.parametrize("n_seeds", [1, 5])
+def test_the_heaviest_settings_fit_the_budget_with_every_seed(depth, width, n_seeds):
+    n, method, seeds = plan_runs(depth, width, n_seeds, DepthPanel.budget_ms)
+    assert 1 <= seeds <= n_seeds and n in (500,) + SAMPLE_CHOICES
+    assert seeds * run_cost_ms(depth, width, n, method) <= DepthPanel.budget_ms
+    if seeds < n_seeds:              # fewer seeds only once the fewest inputs do not fit
+        assert n == min(SAMPLE_CHOICES) and (seeds + 1) * run_cost_ms(depth, width, n, method) > DepthPanel.budget_ms
+
+
+def test_fewer_seeds_are_shown_and_said():
+    panel = DepthPanel()
+    result = panel.update(depth=1000, width=1000, scale=0.03, n_seeds=5)
+    shown = [line for line in panel.lines if line.get_visible()]
+    assert len(shown) == len(result.simulations) < 5
+    assert f"Showing {len(shown)} of 5 seeds" in result.message
+    label = legend_labels(panel.ax)[0]
+    assert label.startswith("simulation, ") and ("5 seeds" not in label)
+
+
+def test_a_reduced_run_says_so_in_the_legend_and_the_message():
+    panel = DepthPanel()
+    result = panel.update(depth=300, width=1000, scale=0.03, n_seeds=5)
+    assert result.n_samples < 500 and len(result.simulations) == 5
+    assert legend_labels(panel.ax)[0] == f"simulation, 5 seeds of {result.n_samples} inputs"
+    assert f"each run follows {result.n_samples} inputs, not 500" in result.message
+    assert all(s.n_samples == result.n_samples for s in result.simulations)
+
+
+# --------------------------------------------------------------------------- no collisions
+#: every slider's minimum, default and maximum, and the settings the questions and the guide name
+POSITIONS = {
+    "explore_depth": [dict(depth=1), dict(depth=1000), dict(width=2), dict(width=1000), dict(scale=0.001),
+                      dict(scale=10.0), dict(scale=0.1), dict(width=400, scale=0.05),
+                      dict(depth=1000, scale=0.1), dict(depth=1000, width=400, scale=0.1),
+                      dict(depth=1000, width=400, scale=0.05), dict(depth=1000, scale=0.01),
+                      dict(depth=1000, scale=0.01, width=2), dict(scale=0.001, width=2), dict(scale=0.24),
+                      dict(depth=1, width=2, scale=0.001), dict(depth=1000, width=1000, scale=10.0),
+                      dict(depth=1000, width=1000, scale=0.001)],
+    "explore_fix": [dict(depth=1), dict(depth=1000), dict(width=2), dict(width=1000), dict(multiplier=0.5),
+                    dict(multiplier=2.0), dict(multiplier=0.9), dict(multiplier=1.1), dict(width=10),
+                    dict(depth=300, width=10), dict(depth=300, width=60), dict(depth=1000, width=1000),
+                    dict(depth=1000, width=2), dict(depth=1000, multiplier=2.0), dict(depth=1000, multiplier=0.5)],
+    "explore_fan_in": [dict(fan_in=1), dict(fan_in=10), dict(fan_in=100), dict(fan_in=FAN_IN_MAX),
+                       dict(scale=0.001), dict(scale=10 ** -1.5), dict(scale=10.0), dict(weights="uniform"),
+                       dict(fan_in=1, scale=0.001), dict(fan_in=FAN_IN_MAX, scale=10.0)],
+}
+
+
+def move(view, params):
+    for name, value in params.items():
+        control = view.controls[name]
+        control.value = value
+        assert view.error is None, f"{params}: {view.error}"
+
+
+@pytest.mark.parametrize("name, params", [(n, p) for n, ps in POSITIONS.items() for p in ps],
+                         ids=lambda v: str(v))
+def test_nothing_collides_at_the_positions_the_course_invites(name, params):
+    view = VIEWS[name]()
+    move(view, params)
+    assert layout_problems(view.panel.fig, f"{name} at {params}: ") == []
+
+
+@pytest.mark.parametrize("params", POSITIONS["explore_depth"][:4] + POSITIONS["explore_fix"][9:13],
+                         ids=lambda v: str(v))
+@pytest.mark.parametrize("name", ["explore_depth", "explore_fix"])
+def test_the_legend_counts_the_lines_it_draws(name, params):
+    view = VIEWS[name]()
+    move(view, {k: v for k, v in params.items() if k in view.controls})
+    panel = view.panel
+    shown = [line for line in panel.lines if line.get_visible()]
+    n = view.result.n_samples
+    label = legend_labels(panel.ax)[0]
+    assert label == (f"simulation, {n} inputs" if len(shown) == 1 else f"simulation, {len(shown)} seeds of {n} inputs")
+    assert len(shown) == len(view.result.simulations) <= view.params.get("n_seeds", 1)
+    if len(shown) < view.params.get("n_seeds", 1):
+        assert f"Showing {len(shown)} of {view.params['n_seeds']} seeds" in view.result.message
+
+
+def test_one_layer_draws_a_point_for_the_simulation_and_the_theory():
+    view = VIEWS["explore_depth"]()
+    move(view, dict(depth=1))
+    panel = view.panel
+    assert panel.lines[0].get_marker() == "o" and panel.theory.get_marker() == "x"
+    assert list(panel.lines[0].get_xdata()) == [1] and list(panel.theory.get_xdata()) == [1]
+    lo, hi = panel.ax.get_xlim()
+    assert lo <= 1 <= hi
+    ticks = [t for t in panel.ax.get_xticks() if lo <= t <= hi]
+    assert all(float(t).is_integer() for t in ticks)          # layers are whole numbers
+
+
+# --------------------------------------------------------------------------- the sliders reach what the course names
+def grid_values(control):
+    """Every value a slider's grid offers (a log slider: base ** (min + k * step))."""
+    if type(control).__name__ == "FloatLogSlider":
+        k = np.arange(round((control.max - control.min) / control.step) + 1)
+        return control.base ** (control.min + k * control.step)
+    k = np.arange(round((control.max - control.min) / control.step) + 1)
+    return control.min + k * control.step
+
+
+def on_grid(control, value, rel=1e-12):
+    return bool(np.any(np.abs(grid_values(control) - value) <= rel * abs(value)))
+
+
+#: view -> control -> the values the questions, the exercises and the guide name
+NAMED = {
+    "explore_fan_in": {"fan_in": [1, 10, 100, 1000], "scale": [1.0, 10 ** -1.5]},
+    "explore_depth": {"depth": [1, 100, 1000], "width": [2, 100, 400, 1000], "scale": [1.0, 0.1, 0.01, 0.001]},
+    "explore_fix": {"depth": [100, 300, 1000], "width": [10, 60, 100], "multiplier": [0.9, 1.0, 1.1]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_every_named_setting_is_on_its_sliders_grid(name):
+    view = VIEWS[name]()
+    for control_name, values in NAMED[name].items():
+        for value in values:
+            assert on_grid(view.controls[control_name], value), f"{name}: {control_name} = {value} is not on the grid"
+
+
+def test_fan_in_moves_on_a_log_scale_and_reads_whole_numbers():
+    view = VIEWS["explore_fan_in"]()
+    control = view.controls["fan_in"]
+    assert type(control).__name__ == "FloatLogSlider" and control.step == 0.1
+    assert control.readout_format == ".0f"
+    # ten key presses from 10 to 100 and from 100 to 1000
+    assert round(math.log10(100 / 10) / control.step) == 10
+    move(view, dict(fan_in=10 ** 1.3))                 # 19.95 on the grid: the figure uses 20 inputs
+    assert view.result.fan_in == 20 and "fan_in = 20" in view.panel.ax_hist.get_title()
+
+
+def test_the_factor_slider_reaches_0_9_and_1_1_in_two_presses_and_draws_them_exactly():
+    view = VIEWS["explore_fix"]()
+    control = view.controls["multiplier"]
+    assert round((1.1 - 1.0) / control.step) == 2 and round((1.0 - 0.9) / control.step) == 2
+    move(view, dict(multiplier=1.1))
+    assert view.result.drawn["factor_theory"] == pytest.approx(1.1, rel=1e-12)
+    assert view.result.predicted[99] == pytest.approx(100 * math.log10(1.1), rel=1e-12)    # 1.1**100 = 1.4e4
