@@ -1,0 +1,62 @@
+"""The live views the other layout tests do not cover (notebooks 4, 5 and 10): no collisions at any slider's
+minimum, default and maximum, nor at any drop-down option, in the default and the projector style.
+
+A collision is what ``layout_checks.layout_problems`` finds from the artists' boxes in display coordinates:
+a legend over drawn data or out of its axes, text over text, merged tick labels, text out of the figure.
+"""
+import pytest
+
+from layout_checks import layout_problems
+from winit_helpers.live import all_views
+from winit_helpers.style import use_default_style, use_projector_style
+
+VIEWS = all_views()
+CHECKED = ["explore_forward_backward", "explore_activation_histograms",
+           "explore_attention", "explore_normalisation", "explore_residual_stream"]
+
+
+#: collisions this test has found and the figures do not yet avoid (a strict xfail: fixing one makes it fail, so
+#: the entry must then be removed)
+KNOWN = {
+    ("explore_forward_backward", "projector"): "a y tick label of 0.0001 sticks out of the figure",
+    ("explore_activation_histograms", "projector"): "the y label sticks out; two titles meet; tick labels meet at 1e-25",
+    ("explore_attention", "default"): "the middle panel's legend covers the curves",
+    ("explore_attention", "projector"): "the middle panel's legend covers the curves",
+    ("explore_normalisation", "projector"): "labels meet in the projector style",
+    ("explore_residual_stream", "default"): "the legend covers the curves",
+    ("explore_residual_stream", "projector"): "the legend covers the curves",
+}
+
+
+def cases():
+    for name in CHECKED:
+        for style in ("default", "projector"):
+            reason = KNOWN.get((name, style))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(name, style, marks=marks, id=f"{name}-{style}")
+
+
+def positions(control):
+    if hasattr(control, "options"):
+        return [o if not isinstance(o, tuple) else o[1] for o in control.options]
+    if hasattr(control, "base"):
+        return [control.base ** control.min, control.value, control.base ** control.max]
+    return [control.min, control.value, control.max]
+
+
+@pytest.mark.parametrize("name, style", list(cases()))
+def test_no_collisions_at_any_slider_end(name, style):
+    (use_projector_style if style == "projector" else use_default_style)()
+    try:
+        view = VIEWS[name]()
+        problems = []
+        for cname, control in view.controls.items():
+            start = control.value
+            for value in positions(control):
+                control.value = value
+                assert view.error is None, view.error
+                problems += layout_problems(view.panel.fig, f"{name} ({style}) at {cname} = {value}")
+            control.value = start
+        assert not problems, "\n".join(problems)
+    finally:
+        use_default_style()
