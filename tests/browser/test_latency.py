@@ -8,6 +8,7 @@ deck is stepped again. The figures go to benchmarks/browser.md (linked from the 
 build/browser/latency.json. Only what must hold is asserted: every move brings a new image.
 """
 import platform
+import shutil
 
 import pytest
 
@@ -85,7 +86,12 @@ def test_every_slider_answers_and_its_latency_is_recorded(notebook, lab_server, 
         src = iframe.get_attribute("src")
     finally:
         page.close()
-    _slides(notebook, lab_server, projector, src)
+    try:
+        _slides(notebook, lab_server, projector, src)
+    finally:
+        # presenting saved the notebook with this run's widget outputs into the server's copy; put the original
+        # back, so a later test opens it as a learner would (no outputs of a kernel that is gone)
+        shutil.copy(notebook, lab_server.root / notebook.name)
 
 
 def _slides(notebook, lab_server, projector, src):
