@@ -6,7 +6,11 @@ key press (or the release) to the new image decoded is recorded. Then the same n
 as slides in a full 1920x1080 window (the projector), and every slider met on the way through the
 deck is stepped again. The figures go to benchmarks/browser.md (linked from the README) and
 build/browser/latency.json. Only what must hold is asserted: every move brings a new image.
+
+CI sets WINIT_LATENCY=0 to skip this measurement (its machine's numbers are thrown away with its clone, and the
+notebook test already moves every slider); `make test-browser` on your machine records them.
 """
+import os
 import platform
 import shutil
 
@@ -55,6 +59,8 @@ def _live_views(scope):
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_slider_answers_and_its_latency_is_recorded(notebook, lab_server, contexts):
+    if os.environ.get("WINIT_LATENCY") == "0":
+        pytest.skip("WINIT_LATENCY=0: latency not recorded in this run")
     laptop, projector = contexts
     page = laptop.new_page()
     nb = bl.NotebookPage(page, lab_server, notebook.name)
