@@ -33,7 +33,8 @@ import browser_lab as bl
 
 NOTEBOOKS = bl.notebook_paths()
 KEYS = ("ArrowRight", "End", "Home")
-SLIDE_KEYS = ("ArrowRight", "Home")      # moves of a slider on a slide
+SLIDE_KEYS = ("End", "Home")            # moves of a slider on a slide (from wherever the notebook left it: a
+#                                          log slider's first step from its minimum can round to the same whole number)
 
 
 def test_there_are_notebooks():
