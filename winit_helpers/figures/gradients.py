@@ -17,8 +17,8 @@ from ..maths.frameworks import FRAMEWORKS, InitRule
 from ..maths.init import check_widths, layer_stds
 from ..maths.theory import mean_field
 from ..style import font_size
-from .base import GRAD_COLOR, SIM_COLOR, THEORY, DrawCache, Panel, steady_range
-from .log_axes import log_axis
+from .base import GRAD_COLOR, SIM_COLOR, THEORY, DrawCache, Panel
+from .log_axes import log_axis, steady_log_limits
 
 #: the initialisation rules the drop-down offers: label (it states Var(w)) -> rule
 INITS = {
@@ -37,21 +37,6 @@ SHAPES = {
     "funnel: 784 -> 512 -> ... -> 32 -> 10": (784, 512, 256, 128, 64, 32, 10),
     "expanding: 10 -> 32 -> ... -> 512 -> 784": (10, 32, 64, 128, 256, 512, 784),
 }
-
-
-def steady_log_limits(ax, *arrays, floor_decades=1.0):
-    """A log y-range showing every finite positive value of ``arrays``, at least ``floor_decades`` high, padded
-    by 8% of the span on each side, that stays put while the values move a little (see ``steady_range``)."""
-    values = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
-    values = values[np.isfinite(values) & (values > 0)]
-    if not values.size:
-        values = np.array([1.0])
-    lo, hi = np.log10(values.min()), np.log10(values.max())
-    pad = max(floor_decades / 2, 0.08 * (hi - lo))
-    current = np.array(ax.get_ylim(), dtype=float)
-    current = np.log10(current) if np.all(current > 0) and np.all(np.isfinite(current)) else None
-    a, b = steady_range(current, lo - pad, hi + pad, fill=0.6, margin=0.0)
-    ax.set_ylim(10.0 ** a, 10.0 ** b)
 
 
 @dataclass

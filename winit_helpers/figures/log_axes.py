@@ -16,6 +16,8 @@ import math
 import numpy as np
 from matplotlib.ticker import Formatter, Locator, MaxNLocator, NullLocator
 
+from .base import steady_range
+
 MAX_TICKS = 8
 #: mantissas tried, in this order, when the axis spans less than WHOLE_DECADES decades
 MANTISSAS = ((1.0, 2.0, 5.0), (1.0, 2.0, 3.0, 5.0), (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0))
@@ -133,12 +135,16 @@ def log_axis(ax, which="y"):
     axis.set_minor_locator(NullLocator())           # no minor ticks: far fewer artists to draw
 
 
-def set_log_limits(ax, *arrays, floor_decades=1.0):
-    """Set a log y-range that shows every finite positive value of ``arrays``, at least ``floor_decades`` high."""
+def steady_log_limits(ax, *arrays, floor_decades=1.0):
+    """A log y-range showing every finite positive value of ``arrays``, at least ``floor_decades`` high, padded
+    by 8% of the span on each side, that stays put while the values move a little (see ``steady_range``)."""
     values = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
     values = values[np.isfinite(values) & (values > 0)]
     if not values.size:
         values = np.array([1.0])
     lo, hi = np.log10(values.min()), np.log10(values.max())
     pad = max(floor_decades / 2, 0.08 * (hi - lo))
-    ax.set_ylim(10 ** (lo - pad), 10 ** (hi + pad))
+    current = np.array(ax.get_ylim(), dtype=float)
+    current = np.log10(current) if np.all(current > 0) and np.all(np.isfinite(current)) else None
+    a, b = steady_range(current, lo - pad, hi + pad, fill=0.6, margin=0.0)
+    ax.set_ylim(10.0 ** a, 10.0 ** b)

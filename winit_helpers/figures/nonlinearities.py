@@ -16,8 +16,7 @@ from ..maths.activations import activation_range
 from ..maths.theory import mean_field
 from ..style import font_size
 from .base import MAX_DEPTH, SIM_COLOR, THEORY, DrawCache, Panel, steady_range
-from .gradients import steady_log_limits
-from .log_axes import log_axis
+from .log_axes import log_axis, steady_log_limits
 
 
 def violin_xy(position, counts, edges, skip_zero_bin=False, half_width=0.42):
