@@ -18,10 +18,12 @@ gets a fresh slide structure the next time this runs. The rules, in order
    lines) is ``skip``: it proves the text's claims to a reader working alone;
    in a room the lecturer says the claim and moves a slider.
 6. A live view (a cell calling ``explore_...``) goes on the slide of its
-   heading (``-``) when the heading cell comes right before it; otherwise it
-   gets a ``subslide`` of its own, so the sliders are never below the fold of
-   a full slide. The cell that follows a live view (its questions) stays with
-   it (``-``).
+   heading (``-``) when the heading cell, with nothing but the heading, comes
+   right before it; otherwise it gets a ``subslide`` of its own, so the sliders
+   are never below the fold and the figure has the slide's height. The questions that follow a live view (``**Questions to try ...**``,
+   ``**Try it**``) open a ``subslide`` of their own, so that the live view fills its
+   slide whole (notebooks/rise.css fits it: controls, figure and status line);
+   any other cell that follows a live view stays with it (``-``).
 7. A figure-only cell (``# extra code ...``) is a ``fragment``: the slide
    shows the heading and the question first, the room predicts, and the next
    click reveals the figure. If the slide is already full, the figure opens
@@ -79,6 +81,7 @@ _LINK = re.compile(r"\[[^\]]*\]\([^)\s]*\.ipynb(#[^)\s]*)?\)")
 _LIVE_CALL = re.compile(r"\bexplore_\w+\s*\(")
 _EXERCISE = re.compile(r"^\*\*(exercise\b|\d+\.\d+\*\*)", re.IGNORECASE)
 _SOLUTIONS = re.compile(r"^(\*\*|#+\s+)(worked\s+)?solutions?\b", re.IGNORECASE)
+_QUESTIONS = re.compile(r"^(\*\*)?(questions to try|try it)\b", re.IGNORECASE)
 
 
 def is_nav_line(line):
@@ -201,10 +204,12 @@ def slide_types(cells):
             types[i] = SKIP                                            # rule 5
             continue
         elif is_live_view(cell):                                       # rule 6
-            if previous == start and cells[start].cell_type == "markdown" and height + lines <= BUDGET + 12:
+            if previous == start and cells[start].cell_type == "markdown" and len(_content_lines(cells[start])) == 1:
                 types[i], height = CONTINUE, height + lines
             else:
                 open_at(i, SUBSLIDE)
+        elif after_live and cell.cell_type == "markdown" and _QUESTIONS.match(first):
+            open_at(i, SUBSLIDE)                                       # rule 6: a live view's questions
         elif after_live:
             types[i], height = CONTINUE, height + lines
         elif is_figure_code(cell):                                     # rule 7
@@ -221,12 +226,13 @@ def slide_types(cells):
 
 
 def opens_properly(cell):
-    """True when a cell can open a slide: it starts with a heading or an exercise's label, or it draws a figure
-    or a live view."""
+    """True when a cell can open a slide: it starts with a heading, an exercise's label or a live view's
+    questions, or it draws a figure or a live view."""
     if cell.cell_type == "code":
         return is_live_view(cell) or is_figure_code(cell)
     first = _first_line(cell)
-    return bool(re.match(r"#{1,6}\s", first) or _EXERCISE.match(first) or _SOLUTIONS.match(first))
+    return bool(re.match(r"#{1,6}\s", first) or _EXERCISE.match(first) or _SOLUTIONS.match(first)
+                or _QUESTIONS.match(first))
 
 
 def opening_problems(nb):

@@ -337,6 +337,7 @@ SCREENSHOTS = REPO / "build" / "screenshots"
 MIN_BODY_PX = 28            # markdown text: paragraphs, lists, tables
 MIN_SMALL_PX = 24           # code, outputs, slider labels, readouts, a live view's text lines, dropdowns
 MIN_FIGURE_SHARE = 0.8      # a live figure's width over the slide's (or height over height)
+#                             and every live view fits on its slide, whole (no scrolling to its status line)
 
 GROUPS = {
     "body text": (".jp-RenderedMarkdown p, .jp-RenderedMarkdown li, .jp-RenderedMarkdown td, "
@@ -368,8 +369,16 @@ JS_SLIDE_SIZES = """(groups) => {
   for (const img of slide.querySelectorAll('.jupyter-widgets img')) {
     const r = img.getBoundingClientRect();
     if (!img.naturalWidth || !r.width) continue;
-    result.figures.push({width: r.width / box.width, height: r.height / box.height, natural: img.naturalWidth});
+    // the picture itself: on a slide the image box may be larger, the figure fitted inside it (object-fit)
+    const aspect = img.naturalHeight / img.naturalWidth;
+    const w = Math.min(r.width, r.height / aspect), h = Math.min(r.height, r.width * aspect);
+    result.figures.push({width: w / box.width, height: h / box.height, natural: img.naturalWidth});
   }
+  // how far each live view (controls, hint, figure, status line) reaches past the slide's edges, in CSS px
+  result.views = [...slide.querySelectorAll('.winit-live-view')].filter(v => v.getClientRects().length).map(v => {
+    const r = v.getBoundingClientRect();
+    return {below: (r.bottom - box.bottom) / scale, above: (box.top - r.top) / scale};
+  });
   const first = slide.querySelector('.jp-Cell');
   if (first) {
     const heading = [...first.querySelectorAll('.jp-RenderedMarkdown > *')].find(e => e.getClientRects().length);
@@ -408,6 +417,11 @@ def slide_size_problems(sizes, where):
             problems.append(f"{where}: live figure {k} covers {fig['width']:.0%} of the slide's width and "
                             f"{fig['height']:.0%} of its height (at least {MIN_FIGURE_SHARE:.0%} of one; "
                             f"its image is {fig['natural']} px wide)")
+    for k, view in enumerate(sizes.get("views", []), 1):
+        if view["below"] > 1 or view["above"] > 1:
+            problems.append(f"{where}: live view {k} does not fit on the slide: it reaches {view['below']:.0f} px "
+                            f"below its bottom edge and {view['above']:.0f} px above its top (slide px); the "
+                            "lecturer would have to scroll to see its figure or status line")
     return problems
 
 

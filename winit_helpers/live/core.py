@@ -74,6 +74,8 @@ class LiveView:
         controls_box = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
         self.widget = widgets.VBox([controls_box, self.hint, self.image, self.status])
         self.widget.add_class("winit-live-view")
+        if height > TALL * width:      # on a slide, a tall figure goes beside its controls (notebooks/rise.css)
+            self.widget.add_class("winit-live-tall")
         self.refresh()
 
     @property
@@ -137,6 +139,9 @@ class LiveView:
                                 "open this notebook in JupyterLab and run it to move them.]")
         return bundle
 
+
+#: a figure higher than this share of its width is tall: on a slide it stands beside its controls, not below
+TALL = 0.5
 
 #: how long a redraw asked for by the browser waits for further moves of the same drag
 COALESCE_SECONDS = 0.005
