@@ -208,3 +208,18 @@ def test_the_legends_name_what_is_drawn():
     assert [t.get_text() for t in norm.legend.get_texts()] == [
         "the same network at scale 1", "outputs at this scale", "gradients at this scale",
         "theory: gradient at scale 1 / scale"]
+
+
+@pytest.mark.parametrize("norm", ["layer", "batch"])
+def test_norm_panel_keeps_its_axes_while_the_scale_moves(norm):
+    """With a norm, every scale the slider offers fits the first axes: a move redraws only the curves."""
+    panel = NormPanel()
+    panel.update(scale=1.0, norm=norm, depth=50, seed=0)
+    limits = [(ax.get_xlim(), ax.get_ylim()) for ax in (panel.ax_f, panel.ax_g)]
+    for scale in 2.0 ** np.arange(-3, 4):
+        panel.update(scale=scale, norm=norm, depth=50, seed=0)
+        assert [(ax.get_xlim(), ax.get_ylim()) for ax in (panel.ax_f, panel.ax_g)] == limits
+        lo, hi = panel.ax_g.get_ylim()
+        assert lo <= panel.g_line.get_ydata().min() and panel.g_line.get_ydata().max() <= hi
+    panel.update(scale=1.0, norm="none", depth=50, seed=0)            # switching the norm at scale 1 keeps them too
+    assert panel.ax_g.get_ylim() == limits[1][1]

@@ -137,6 +137,7 @@ class NormPanel(Panel):
     """Each layer's output std and weight-gradient norm, at this weight scale and at scale 1."""
     figsize = (10, 3.8)
     width, n_samples = 64, 32
+    scale_span = 8.0           # the live view's scale runs from 1/scale_span to scale_span
 
     def __init__(self, fig=None):
         self._ref, self._draws, self._steady = {}, {}, False     # _steady: the limits hold data (not matplotlib's first guess)
@@ -188,14 +189,17 @@ class NormPanel(Panel):
         theory = ref.grad_norm * grad_scale_with_norm(scale) if normed else None
         self.g_theory.set_data(layers, theory if normed else [])
         self.g_theory.set_visible(normed)
-        for ax, values in ((self.ax_f, np.concatenate([run.out_std, ref.out_std])),
-                           (self.ax_g, np.concatenate([run.grad_norm, ref.grad_norm]))):
-            logs = np.log10(values[values > 0])
+        # with a norm the gradients are those at scale 1 divided by the scale: the gradient axis holds them for
+        # every scale the slider offers (1/scale_span to scale_span), so moving it redraws only the curves (and,
+        # holding the same band around the scale-1 gradients without a norm, switching the norm at scale 1 too)
+        reach = np.log10(self.scale_span)
+        for ax, values, base, spread in ((self.ax_f, run.out_std, ref.out_std, 0.0),
+                                         (self.ax_g, run.grad_norm, ref.grad_norm, reach)):
+            logs, base = np.log10(values[values > 0]), np.log10(base[base > 0])
+            lo, hi = min(logs.min(), base.min() - spread), max(logs.max(), base.max() + spread)
             current = np.log10(ax.get_ylim()) if self._steady else None
-            # a fresh range leaves half the data's span free on each side: the scale slider moves the
-            # gradients by a tenth of a decade a step, so several steps fit before the axis must change
-            ax.set_ylim(10.0 ** np.array(steady_range(current, logs.min() - 0.1, logs.max() + 0.1, fill=0.25,
-                                                      margin=0.5)))
+            # without a norm a fresh range leaves half the data's span free on each side
+            ax.set_ylim(10.0 ** np.array(steady_range(current, lo - 0.1, hi + 0.1, fill=0.25, margin=0.5)))
             ax.set_xlim(steady_range(ax.get_xlim() if self._steady else None, 0.5, depth + 0.5, floor=0))
         self._steady = True
         ratio = float(np.median(run.grad_norm / ref.grad_norm))
