@@ -223,3 +223,14 @@ def test_norm_panel_keeps_its_axes_while_the_scale_moves(norm):
         assert lo <= panel.g_line.get_ydata().min() and panel.g_line.get_ydata().max() <= hi
     panel.update(scale=1.0, norm="none", depth=50, seed=0)            # switching the norm at scale 1 keeps them too
     assert panel.ax_g.get_ylim() == limits[1][1]
+
+
+def test_norm_panel_draws_each_seeds_own_network():
+    """The panel keeps its draws between moves; a new seed or depth must draw a new network."""
+    panel = NormPanel()
+    for seed, depth in ((0, 20), (1, 20), (1, 30)):
+        panel.update(scale=2.0, norm="layer", depth=depth, seed=seed)
+        run = norm_stack(depth, NormPanel.width, 2.0, "layer", n_samples=NormPanel.n_samples, seed=seed)
+        ref = norm_stack(depth, NormPanel.width, 1.0, "layer", n_samples=NormPanel.n_samples, seed=seed)
+        np.testing.assert_allclose(panel.g_line.get_ydata(), run.grad_norm, rtol=1e-12)
+        np.testing.assert_allclose(panel.g_ref.get_ydata(), ref.grad_norm, rtol=1e-12)
