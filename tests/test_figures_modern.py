@@ -105,7 +105,7 @@ def test_stream_panel_draws_the_stream_and_its_theory(stream_panel, rule, n):
     np.testing.assert_allclose(stream_panel.theory.get_ydata(), ms[0] + np.arange(1, n + 1) * a ** 2, rtol=1e-12)
     assert stream_panel.marker.get_xdata()[0] == n
     assert stream_panel.marker.get_ydata()[0] == pytest.approx(ms[-1] / ms[0])
-    assert f"measured growth {ms[-1] / ms[0]:.3g}" in stream_panel.ax_n.get_title()
+    assert f"growth after N = {n}:\nmeasured {ms[-1] / ms[0]:.3g} (star), theory {(ms[0] + n * a ** 2) / ms[0]:.3g}" in stream_panel.ax_n.get_title()
     assert f"mean square is {ms[-1]:.3g}" in result.message
     lo, hi = stream_panel.ax_l.get_ylim()
     assert lo <= ms.min() and ms.max() <= hi
@@ -153,3 +153,84 @@ def test_lr_sweep_figure_draws_the_mean_losses_and_the_best_rates():
         assert ", ".join(f"{lr:g}" for lr in sweep.best_lr) in ax.get_title()
         assert_log_ticks_state_their_positions(ax.xaxis, "lr axis")
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------- layout at the settings the notebook names
+#: the settings notebook 10's questions and the lecturer's guide name, beyond each slider's ends and default
+#: (tests/test_layout_views_c.py checks those), as a sequence of control moves from the view's start
+QUESTION_MOVES = {
+    "explore_attention": [{"d_k": d} for d in (1, 2, 4, 8, 16, 32, 1024)]
+                         + [{"seq_len": n} for n in (128, 256, 512, 1024)],
+    "explore_normalisation": [{"norm": "none", "scale": 0.5}, {"scale": 2.0}, {"scale": 8.0}, {"norm": "layer"},
+                              {"scale": 0.125}, {"norm": "batch"}],
+    "explore_residual_stream": [{"rule": rule, "n_branches": n} for rule in STREAM_RULES for n in (32, 1024)],
+}
+
+
+@pytest.mark.parametrize("style", ["default", "projector"])
+@pytest.mark.parametrize("name", list(QUESTION_MOVES))
+def test_no_collisions_at_the_settings_the_questions_name(name, style):
+    from layout_checks import layout_problems
+    from winit_helpers.live import all_views
+    from winit_helpers.style import use_default_style, use_projector_style
+    (use_projector_style if style == "projector" else use_default_style)()
+    try:
+        view = all_views()[name]()
+        problems = []
+        for move in QUESTION_MOVES[name]:
+            for control, value in move.items():
+                view.controls[control].value = value
+            assert view.error is None, view.error
+            problems += layout_problems(view.panel.fig, f"{name} ({style}) after {move}")
+            # the legend is the figure's, in a band below every axes, so it covers no data (layout_problems checks
+            # that its texts meet no other text)
+            fig = view.panel.fig
+            legend = view.panel.legend.get_window_extent(fig.canvas.get_renderer())
+            for ax in fig.axes:
+                assert legend.y1 < ax.get_window_extent().y0, f"{name} ({style}): the legend reaches into an axes"
+        assert not problems, "\n".join(problems)
+    finally:
+        use_default_style()
+
+
+def test_the_legends_name_what_is_drawn():
+    fig_att = AttentionPanel()
+    labels = [t.get_text() for t in fig_att.legend.get_texts()]
+    assert labels == ["scaled: q·k / sqrt(d_k)", "unscaled: q·k", "theory for N(0, 1) scores: log n − 1/2",
+                      "uniform row: log n, 1/n", "star: the d_k of the left panel"]
+    # every handle is an artist the panel draws (or the star's key)
+    assert fig_att.legend.legend_handles[2].get_linestyle() == fig_att.h_theory.get_linestyle()
+    stream = StreamPanel()
+    assert [t.get_text() for t in stream.legend.get_texts()] == [
+        "pre-norm, a = 1: 1 + N", "pre-norm, a = 1/sqrt(N) (GPT-2): 2", "pre-norm, a = 0 (zero start): 1",
+        "no norm, a = 1: 2^N (notebook 9)", "no norm, a = 1/sqrt(N): (1 + 1/N)^N", "star: this stack, measured"]
+    norm = NormPanel()
+    assert [t.get_text() for t in norm.legend.get_texts()] == [
+        "the same network at scale 1", "outputs at this scale", "gradients at this scale",
+        "theory: gradient at scale 1 / scale"]
+
+
+@pytest.mark.parametrize("norm", ["layer", "batch"])
+def test_norm_panel_keeps_its_axes_while_the_scale_moves(norm):
+    """With a norm, every scale the slider offers fits the first axes: a move redraws only the curves."""
+    panel = NormPanel()
+    panel.update(scale=1.0, norm=norm, depth=50, seed=0)
+    limits = [(ax.get_xlim(), ax.get_ylim()) for ax in (panel.ax_f, panel.ax_g)]
+    for scale in 2.0 ** np.arange(-3, 4):
+        panel.update(scale=scale, norm=norm, depth=50, seed=0)
+        assert [(ax.get_xlim(), ax.get_ylim()) for ax in (panel.ax_f, panel.ax_g)] == limits
+        lo, hi = panel.ax_g.get_ylim()
+        assert lo <= panel.g_line.get_ydata().min() and panel.g_line.get_ydata().max() <= hi
+    panel.update(scale=1.0, norm="none", depth=50, seed=0)            # switching the norm at scale 1 keeps them too
+    assert panel.ax_g.get_ylim() == limits[1][1]
+
+
+def test_norm_panel_draws_each_seeds_own_network():
+    """The panel keeps its draws between moves; a new seed or depth must draw a new network."""
+    panel = NormPanel()
+    for seed, depth in ((0, 20), (1, 20), (1, 30)):
+        panel.update(scale=2.0, norm="layer", depth=depth, seed=seed)
+        run = norm_stack(depth, NormPanel.width, 2.0, "layer", n_samples=NormPanel.n_samples, seed=seed)
+        ref = norm_stack(depth, NormPanel.width, 1.0, "layer", n_samples=NormPanel.n_samples, seed=seed)
+        np.testing.assert_allclose(panel.g_line.get_ydata(), run.grad_norm, rtol=1e-12)
+        np.testing.assert_allclose(panel.g_ref.get_ydata(), ref.grad_norm, rtol=1e-12)

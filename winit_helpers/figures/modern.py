@@ -16,9 +16,10 @@ from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
 
 from ..maths import attention as att
-from ..maths.normalisation import norm_stack
+from ..maths.normalisation import norm_stack, stack_draws
 from ..maths.residual_stream import STREAM_RULES, prenorm_stream, stream_alpha, stream_draws
 from ..maths.theory import grad_scale_with_norm, iid_softmax_entropy, prenorm_mean_square
 from ..style import font_size
@@ -58,7 +59,9 @@ class AttentionPanel(Panel):
         return self._curves[key]
 
     def draw(self):
-        self.fig.subplots_adjust(left=0.06, right=0.98, bottom=0.15, top=0.84, wspace=0.3)
+        # the legend is the figure's, in a band below the axes: inside any axes it would cover a curve at
+        # some d_k and n (the curves reach every corner as n runs from 2 to 1024)
+        self.fig.subplots_adjust(left=0.08, right=0.985, bottom=0.29, top=0.8, wspace=0.3)
         self.ax_row, self.ax_h, self.ax_max = self.fig.subplots(1, 3)
         self.row_lines, self.h_lines, self.max_lines, self.h_marks, self.max_marks = {}, {}, {}, {}, {}
         for scaled, color in SCALED_COLORS.items():
@@ -67,25 +70,28 @@ class AttentionPanel(Panel):
             (self.max_lines[scaled],) = self.ax_max.plot([], [], "o-", ms=3, color=color, label=SCALED_LABELS[scaled])
             (self.h_marks[scaled],) = self.ax_h.plot([], [], "*", ms=13, color=color, mec="black", mew=0.6)
             (self.max_marks[scaled],) = self.ax_max.plot([], [], "*", ms=13, color=color, mec="black", mew=0.6)
-        (self.h_theory,) = self.ax_h.plot([], [], **THEORY, label="theory log(n) − 1/2")
-        (self.h_uniform,) = self.ax_h.plot([], [], color="gray", linestyle=":", label="uniform: log(n)")
-        (self.max_uniform,) = self.ax_max.plot([], [], color="gray", linestyle=":", label="uniform: 1/n")
+        (self.h_theory,) = self.ax_h.plot([], [], **THEORY, label="theory for N(0, 1) scores: log n − 1/2")
+        (self.h_uniform,) = self.ax_h.plot([], [], color="gray", linestyle=":", label="uniform row: log n, 1/n")
+        (self.max_uniform,) = self.ax_max.plot([], [], color="gray", linestyle=":", label="uniform row: log n, 1/n")
         # every axis fixed for all d_k and n (n up to max_keys): a slider move redraws only the curves
         log_axis(self.ax_row, "x")
         self.ax_row.set_xlim(0.8, 1.25 * self.max_keys)
         self.ax_row.set_xlabel("key j, sorted by weight")
-        self.ax_row.set_ylabel("attention weight p_j")
+        self.ax_row.set_ylabel("weight p_j")
         self.ax_row.set_ylim(0, 1.02)
         for ax in (self.ax_h, self.ax_max):
             log_axis(ax, "x")
             ax.set_xlim(0.7, 1500)
             ax.set_xlabel("d_k")
-        self.ax_h.set_ylabel("entropy of a row (nats)")
+        self.ax_h.set_ylabel("entropy (nats)")
         self.ax_h.set_ylim(0, 1.08 * np.log(self.max_keys))
-        self.ax_max.set_ylabel("largest weight of a row")
+        self.ax_max.set_ylabel("largest weight")
         self.ax_max.set_ylim(0, 1.02)
-        self.ax_row.legend(fontsize=font_size(8), loc="upper right", frameon=False)
-        self.ax_h.legend(fontsize=font_size(7), loc="lower left", frameon=False)
+        star = Line2D([], [], linestyle="none", marker="*", ms=11, color="white", mec="black", mew=0.8,
+                      label="star: the d_k of the left panel")
+        handles = [self.h_lines[True], self.h_lines[False], self.h_theory, self.h_uniform, star]
+        self.legend = self.fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=3,
+                                      fontsize=font_size(8), frameon=False)
 
     def update(self, d_k=64, seq_len=64, seed=0):
         d_k, seq_len = int(round(d_k)), int(round(seq_len))
@@ -110,9 +116,10 @@ class AttentionPanel(Panel):
         if seq_len > self.max_keys:
             raise ValueError(f"seq_len must be at most {self.max_keys}, got {seq_len}")
         self.ax_row.set_title(f"one row, d_k = {d_k}, n = {seq_len} keys", fontsize=font_size(10))
-        self.ax_h.set_title(f"entropy at d_k = {d_k}: {stats[True].entropy:.2f} scaled, {stats[False].entropy:.2f} unscaled",
-                            fontsize=font_size(9))
-        self.ax_max.set_title(f"largest weight: {stats[True].max_weight:.2f} scaled, {stats[False].max_weight:.2f} unscaled",
+        self.ax_h.set_title(f"mean entropy of {self.n_rows} rows at d_k = {d_k}:\n"
+                            f"{stats[True].entropy:.2f} scaled, {stats[False].entropy:.2f} unscaled", fontsize=font_size(9))
+        self.ax_max.set_title(f"mean largest weight at d_k = {d_k}:\n"
+                              f"{stats[True].max_weight:.2f} scaled, {stats[False].max_weight:.2f} unscaled",
                               fontsize=font_size(9))
         message = (f"d_k = {d_k}, {seq_len} keys, mean over {self.n_rows} rows: score variance "
                    f"{stats[False].score_var:.3g} unscaled (theory {d_k}), {stats[True].score_var:.3g} scaled (theory 1); "
@@ -130,38 +137,48 @@ class NormPanel(Panel):
     """Each layer's output std and weight-gradient norm, at this weight scale and at scale 1."""
     figsize = (10, 3.8)
     width, n_samples = 64, 32
+    scale_span = 8.0           # the live view's scale runs from 1/scale_span to scale_span
 
     def __init__(self, fig=None):
-        self._ref, self._steady = {}, False     # _steady: the limits hold data (not matplotlib's first guess)
+        self._ref, self._draws, self._steady = {}, {}, False     # _steady: the limits hold data (not matplotlib's first guess)
         super().__init__(fig)
+
+    def draws(self, depth, seed):
+        """The stack's random numbers (they do not depend on the scale or the norm), kept for the last depth and seed."""
+        key = (depth, seed)
+        if key not in self._draws:
+            self._draws = {key: stack_draws(depth, self.width, n_samples=self.n_samples, seed=seed)}
+        return self._draws[key]
 
     def reference(self, norm, depth, seed):
         """The same network at scale 1 (kept for the last norm, depth and seed: only the scale slider moves often)."""
         key = (norm, depth, seed)
         if key not in self._ref:
-            self._ref = {key: norm_stack(depth, self.width, 1.0, norm, n_samples=self.n_samples, seed=seed)}
+            self._ref = {key: norm_stack(depth, self.width, 1.0, norm, n_samples=self.n_samples,
+                                         draws=self.draws(depth, seed))}
         return self._ref[key]
 
     def draw(self):
-        self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.84, wspace=0.27)
+        # the legend is the figure's, below the axes: inside them it would cover a curve at some scale and norm
+        self.fig.subplots_adjust(left=0.09, right=0.98, bottom=0.31, top=0.76, wspace=0.27)
         self.ax_f, self.ax_g = self.fig.subplots(1, 2)
-        (self.f_ref,) = self.ax_f.plot([], [], color="gray", linewidth=1.2, label="scale 1")
-        (self.f_line,) = self.ax_f.plot([], [], "o-", ms=3, color="C0", label="this scale")
-        (self.g_ref,) = self.ax_g.plot([], [], color="gray", linewidth=1.2, label="scale 1")
-        (self.g_line,) = self.ax_g.plot([], [], "o-", ms=3, color="C3", label="this scale")
-        (self.g_theory,) = self.ax_g.plot([], [], **THEORY, label="scale 1 gradient / scale")
+        (self.f_ref,) = self.ax_f.plot([], [], color="gray", linewidth=1.2, label="the same network at scale 1")
+        (self.f_line,) = self.ax_f.plot([], [], "o-", ms=3, color="C0", label="outputs at this scale")
+        (self.g_ref,) = self.ax_g.plot([], [], color="gray", linewidth=1.2, label="the same network at scale 1")
+        (self.g_line,) = self.ax_g.plot([], [], "o-", ms=3, color="C3", label="gradients at this scale")
+        (self.g_theory,) = self.ax_g.plot([], [], **THEORY, label="theory: gradient at scale 1 / scale")
         for ax in (self.ax_f, self.ax_g):
             log_axis(ax, "y")       # without a norm the range spans 200 decades: powers of ten as 10^k
             ax.yaxis.set_major_formatter(LogTickFormatter(log10_data=False, mathtext=True))
             ax.set_xlabel("layer l")
         self.ax_f.set_ylabel("std of layer l's output")
         self.ax_g.set_ylabel("|dLoss/dW_l|")
-        self.ax_f.legend(fontsize=font_size(8), loc="upper left", frameon=False)
-        self.ax_g.legend(fontsize=font_size(8), loc="upper left", frameon=False)
+        self.legend = self.fig.legend(handles=[self.f_ref, self.f_line, self.g_line, self.g_theory], loc="lower center",
+                                      bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=font_size(8), frameon=False)
 
     def update(self, scale=1.0, norm="layer", depth=50, seed=0):
         depth = int(depth)
-        run = norm_stack(depth, self.width, scale, norm, n_samples=self.n_samples, seed=seed)
+        run = norm_stack(depth, self.width, scale, norm, n_samples=self.n_samples, draws=self.draws(depth, seed))
         ref = self.reference(norm, depth, seed)
         layers = np.arange(1, depth + 1)
         self.f_ref.set_data(layers, ref.out_std)
@@ -172,22 +189,27 @@ class NormPanel(Panel):
         theory = ref.grad_norm * grad_scale_with_norm(scale) if normed else None
         self.g_theory.set_data(layers, theory if normed else [])
         self.g_theory.set_visible(normed)
-        for ax, values in ((self.ax_f, np.concatenate([run.out_std, ref.out_std])),
-                           (self.ax_g, np.concatenate([run.grad_norm, ref.grad_norm]))):
-            logs = np.log10(values[values > 0])
+        # with a norm the gradients are those at scale 1 divided by the scale: the gradient axis holds them for
+        # every scale the slider offers (1/scale_span to scale_span), so moving it redraws only the curves (and,
+        # holding the same band around the scale-1 gradients without a norm, switching the norm at scale 1 too)
+        reach = np.log10(self.scale_span)
+        for ax, values, base, spread in ((self.ax_f, run.out_std, ref.out_std, 0.0),
+                                         (self.ax_g, run.grad_norm, ref.grad_norm, reach)):
+            logs, base = np.log10(values[values > 0]), np.log10(base[base > 0])
+            lo, hi = min(logs.min(), base.min() - spread), max(logs.max(), base.max() + spread)
             current = np.log10(ax.get_ylim()) if self._steady else None
-            # a fresh range leaves half the data's span free on each side: the scale slider moves the
-            # gradients by a tenth of a decade a step, so several steps fit before the axis must change
-            ax.set_ylim(10.0 ** np.array(steady_range(current, logs.min() - 0.1, logs.max() + 0.1, fill=0.25,
-                                                      margin=0.5)))
+            # without a norm a fresh range leaves half the data's span free on each side
+            ax.set_ylim(10.0 ** np.array(steady_range(current, lo - 0.1, hi + 0.1, fill=0.25, margin=0.5)))
             ax.set_xlim(steady_range(ax.get_xlim() if self._steady else None, 0.5, depth + 0.5, floor=0))
         self._steady = True
         ratio = float(np.median(run.grad_norm / ref.grad_norm))
-        self.ax_f.set_title(f"{NORM_LABELS[norm]}, weight std = {scale:.3g}/sqrt({self.width}): "
+        self.ax_f.set_title(f"{NORM_LABELS[norm]}, weight std = {scale:.3g}/sqrt({self.width}):\n"
                             f"last output std {run.out_std[-1]:.3g}", fontsize=font_size(9))
         self.ax_g.set_title(f"gradients: {ratio:.3g} × those at scale 1"
-                            + (f" (theory 1/scale = {1 / scale:.3g})" if normed else ""), fontsize=font_size(9))
-        self.fig.suptitle(f"{depth} linear layers of width {self.width}, each followed by {NORM_LABELS[norm]}",
+                            + (f"\n(theory 1/scale = {1 / scale:.3g})" if normed else "\n(median over the layers)"),
+                            fontsize=font_size(9))
+        self.fig.suptitle(f"{depth} linear layers of width {self.width}, "
+                          + (f"each followed by {NORM_LABELS[norm]}" if normed else "no normalisation"),
                           fontsize=font_size(11))
         if normed:
             message = (f"{NORM_LABELS[norm]}: the outputs do not depend on the scale; the gradients are {ratio:.3g} times "
@@ -203,6 +225,8 @@ class NormPanel(Panel):
 
 # --------------------------------------------------------------------------- residual streams
 RULE_COLORS = dict(zip(STREAM_RULES, ("C3", "C0", "C2")))
+RULE_LABELS = dict(zip(STREAM_RULES, ("pre-norm, a = 1: 1 + N", "pre-norm, a = 1/sqrt(N) (GPT-2): 2",
+                                      "pre-norm, a = 0 (zero start): 1")))
 
 
 @lru_cache(maxsize=1)
@@ -222,7 +246,9 @@ class StreamPanel(Panel):
         return _stream_draws(self.max_branches, self.width, self.n_samples, seed)
 
     def draw(self):
-        self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.84, wspace=0.27)
+        # the right panel's legend is the figure's, in a band below the axes: inside the axes, notebook 9's 2^N
+        # crosses its upper left and the rules fill its bottom, so at some N and rule it would cover a curve
+        self.fig.subplots_adjust(left=0.1, right=0.98, bottom=0.31, top=0.76, wspace=0.3)
         self.ax_l, self.ax_n = self.fig.subplots(1, 2)
         (self.theory,) = self.ax_l.plot([], [], **THEORY, label="theory m_0 + l a²")
         (self.sim,) = self.ax_l.plot([], [], "o", ms=3, color="C7", label="simulation")
@@ -233,26 +259,28 @@ class StreamPanel(Panel):
         self.ax_l.set_xlim(0.8, 1.25 * self.max_branches)
         self.ax_l.set_ylim(0.5, 5000)
         self.ax_l.set_xlabel("branch l")
-        self.ax_l.set_ylabel("mean square of the stream x_l")
+        self.ax_l.set_ylabel("mean square of x_l")
         self.ax_l.legend(fontsize=font_size(8), loc="upper left", frameon=False)
         n = np.arange(1, self.max_branches + 1)
         self.rule_lines = {}
         for rule in STREAM_RULES:
             a = np.array([stream_alpha(rule, k) for k in n])
             (self.rule_lines[rule],) = self.ax_n.plot(n, prenorm_mean_square(1.0, a, n), color=RULE_COLORS[rule],
-                                                      label="pre-norm, " + rule)
+                                                      label=RULE_LABELS[rule])
         (self.nb9_one,) = self.ax_n.plot(n, 2.0 ** np.minimum(n, 60), color="C3", linestyle=":",
                                          label="no norm, a = 1: 2^N (notebook 9)")
         (self.nb9_sqrt,) = self.ax_n.plot(n, (1 + 1 / n) ** n, color="C0", linestyle=":",
-                                          label="no norm, a = 1/sqrt(N): (1 + 1/N)^N < e")
-        (self.marker,) = self.ax_n.plot([], [], "*", ms=13, color="black", label="this stack, measured")
+                                          label="no norm, a = 1/sqrt(N): (1 + 1/N)^N")
+        (self.marker,) = self.ax_n.plot([], [], "*", ms=13, color="black", label="star: this stack, measured")
         log_axis(self.ax_n, "x")
         log_axis(self.ax_n, "y")
         self.ax_n.set_xlim(0.8, 1.25 * self.max_branches)
         self.ax_n.set_ylim(0.5, self.top)
-        self.ax_n.set_xlabel("N, the number of residual branches")
-        self.ax_n.set_ylabel("mean square after N branches / m_0")
-        self.ax_n.legend(fontsize=font_size(7), loc="upper left", frameon=False)
+        self.ax_n.set_xlabel("N, the number of branches")
+        self.ax_n.set_ylabel("mean square / m_0")
+        self.legend = self.fig.legend(handles=[*self.rule_lines.values(), self.nb9_one, self.nb9_sqrt, self.marker],
+                                      loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=font_size(8),
+                                      frameon=False)
 
     def update(self, n_branches=32, rule="a = 1 (no scaling)", seed=0):
         n_branches = int(round(n_branches))
@@ -266,9 +294,9 @@ class StreamPanel(Panel):
         self.sim.set_data(layers[1:], ms[1:])
         growth = ms[-1] / ms[0]
         self.marker.set_data([n_branches], [growth])
-        self.ax_l.set_title(f"x ← x + a f(LayerNorm(x)), {rule}" + (f", a = {alpha:.3g}" if "sqrt" in rule else ""),
+        self.ax_l.set_title(f"x ← x + a f(LayerNorm(x)),\n{rule}" + (f", a = {alpha:.3g}" if "sqrt" in rule else ""),
                             fontsize=font_size(9))
-        self.ax_n.set_title(f"star: measured growth {growth:.3g} (theory {theory[-1] / ms[0]:.3g})",
+        self.ax_n.set_title(f"growth after N = {n_branches}:\nmeasured {growth:.3g} (star), theory {theory[-1] / ms[0]:.3g}",
                             fontsize=font_size(9))
         self.fig.suptitle(f"{n_branches} residual branches of width {self.width}, f(u) = relu(u W1) W2",
                           fontsize=font_size(11))

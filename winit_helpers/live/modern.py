@@ -28,7 +28,7 @@ def explore_attention(seed=0):
 def explore_normalisation(seed=0):
     """The weight scale (1/8 to 8, in powers of two), the normalisation and the depth."""
     controls = {
-        "scale": log_slider("weight scale", 1.0, 0.125, 8.0, step=DOUBLING),
+        "scale": log_slider("weight scale", 1.0, 1 / NormPanel.scale_span, NormPanel.scale_span, step=DOUBLING),
         "norm": dropdown("normalisation", list(NORMS)),
         "depth": int_slider("depth", 50, 1, 100, continuous=False),
     }
