@@ -176,12 +176,17 @@ def test_depth_axis_end_keeps_its_place_within_one_rung():
 
 
 def test_log_limits_keep_their_place_for_data_that_span_less_than_a_decade():
+    def data_part(limits):                                         # the limits below the legend band, in decades
+        lo, hi = np.log10(limits)
+        return round(lo, 9), round(lo + (hi - lo) * 0.76, 9)
     ax = SimpleNamespace()
-    ax._steady_ylim = log_limits_with_band(ax, [0.02, 0.5])        # fresh: the data part spans 1e-2 .. 1e0
-    assert log_limits_with_band(ax, [0.008, 0.5]) != ax._steady_ylim    # the data left it: fresh limits
-    ax._steady_ylim = wide = log_limits_with_band(ax, [0.008, 0.5])     # 1e-3 .. 1e0
-    assert log_limits_with_band(ax, [0.02, 0.5]) == wide          # back again: kept (one decade wider than fresh)
-    assert log_limits_with_band(ax, [0.2, 0.5]) != wide           # two decades wider than fresh: fresh limits
+    ax._steady_ylim = log_limits_with_band(ax, [0.02, 0.05])
+    assert data_part(ax._steady_ylim) == (-2, -1)                  # fresh: whole decades around the data
+    ax._steady_ylim = wide = log_limits_with_band(ax, [0.008, 0.05])
+    assert data_part(wide) == (-3, -1)                             # the data left them: fresh limits
+    assert log_limits_with_band(ax, [0.02, 0.05]) == wide          # back again: kept (one decade wider than fresh)
+    ax._steady_ylim = log_limits_with_band(SimpleNamespace(), [0.0008, 0.05])        # 1e-4 .. 1e-1
+    assert data_part(log_limits_with_band(ax, [0.02, 0.05])) == (-2, -1)   # two decades wider than fresh: fresh
 
 
 @pytest.mark.parametrize("activation, measure, start", [("tanh", "pre", "orthogonal"), ("relu", "post", "gaussian"),
