@@ -11,9 +11,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from layout_checks import layout_problems, legend_labels  # noqa: E402
 
+from winit_helpers.figures.fan_in import FanInPanel  # noqa: E402
 from winit_helpers.figures.depth import SAMPLE_CHOICES, DepthPanel, plan_runs, run_cost_ms  # noqa: E402
 from winit_helpers.live import all_views  # noqa: E402
-from winit_helpers.live.fan_in import FAN_IN_MAX  # noqa: E402
+from winit_helpers.live.fan_in import FAN_IN_STEPS  # noqa: E402
 from winit_helpers.maths.forward import next_layer, simulate  # noqa: E402
 
 VIEWS = all_views()
@@ -120,9 +121,9 @@ POSITIONS = {
                     dict(multiplier=2.0), dict(multiplier=0.9), dict(multiplier=1.1), dict(width=10),
                     dict(depth=300, width=10), dict(depth=300, width=60), dict(depth=1000, width=1000),
                     dict(depth=1000, width=2), dict(depth=1000, multiplier=2.0), dict(depth=1000, multiplier=0.5)],
-    "explore_fan_in": [dict(fan_in=1), dict(fan_in=10), dict(fan_in=100), dict(fan_in=FAN_IN_MAX),
+    "explore_fan_in": [dict(fan_in=1), dict(fan_in=10), dict(fan_in=100), dict(fan_in=FAN_IN_STEPS[-1]),
                        dict(scale=0.001), dict(scale=10 ** -1.5), dict(scale=10.0), dict(weights="uniform"),
-                       dict(fan_in=1, scale=0.001), dict(fan_in=FAN_IN_MAX, scale=10.0)],
+                       dict(fan_in=1, scale=0.001), dict(fan_in=FAN_IN_STEPS[-1], scale=10.0)],
 }
 
 
@@ -171,7 +172,9 @@ def test_one_layer_draws_a_point_for_the_simulation_and_the_theory():
 
 # --------------------------------------------------------------------------- the sliders reach what the course names
 def grid_values(control):
-    """Every value a slider's grid offers (a log slider: base ** (min + k * step))."""
+    """Every value a slider's grid offers (a log slider: base ** (min + k * step); a selection slider: its options)."""
+    if hasattr(control, "options"):
+        return np.array(control.options, dtype=float)
     if type(control).__name__ == "FloatLogSlider":
         k = np.arange(round((control.max - control.min) / control.step) + 1)
         return control.base ** (control.min + k * control.step)
@@ -186,7 +189,7 @@ def on_grid(control, value, rel=1e-12):
 #: view -> control -> the values the questions, the exercises and the guide name
 NAMED = {
     "explore_fan_in": {"fan_in": [1, 10, 100, 1000], "scale": [1.0, 10 ** -1.5]},
-    "explore_depth": {"depth": [1, 100, 1000], "width": [2, 100, 400, 1000], "scale": [1.0, 0.1, 0.01, 0.001]},
+    "explore_depth": {"depth": [1, 100, 1000], "width": [2, 100, 400, 1000], "scale": [1.0, 0.1, 0.05, 0.24, 0.01, 0.001]},
     "explore_fix": {"depth": [100, 300, 1000], "width": [10, 60, 100], "multiplier": [0.9, 1.0, 1.1]},
 }
 
@@ -199,15 +202,39 @@ def test_every_named_setting_is_on_its_sliders_grid(name):
             assert on_grid(view.controls[control_name], value), f"{name}: {control_name} = {value} is not on the grid"
 
 
-def test_fan_in_moves_on_a_log_scale_and_reads_whole_numbers():
+def steps_between(control, a, b):
+    """How many arrow-key presses move a selection slider from option ``a`` to option ``b``."""
+    options = list(control.options)
+    return abs(options.index(b) - options.index(a))
+
+
+def test_fan_in_steps_through_distinct_whole_numbers_on_a_log_like_scale():
     view = VIEWS["explore_fan_in"]()
     control = view.controls["fan_in"]
-    assert type(control).__name__ == "FloatLogSlider" and control.step == 0.1
-    assert control.readout_format == ".0f"
-    # ten key presses from 10 to 100 and from 100 to 1000
-    assert round(math.log10(100 / 10) / control.step) == 10
-    move(view, dict(fan_in=10 ** 1.3))                 # 19.95 on the grid: the figure uses 20 inputs
-    assert view.result.fan_in == 20 and "fan_in = 20" in view.panel.ax_hist.get_title()
+    assert type(control).__name__ == "SelectionSlider"
+    options = list(control.options)
+    assert all(isinstance(v, int) for v in options) and options == sorted(set(options))   # every press moves it
+    assert options[0] == 1 and options[-1] == 4000
+    ratios = np.diff(np.log10(options))
+    assert ratios.max() <= math.log10(3) + 1e-12            # no step more than x3 (1 -> 2 -> 3 -> 5 -> 10 ...)
+    assert steps_between(control, 10, 100) == 4 and steps_between(control, 100, 1000) == 4
+    for value in options[:4]:                               # each of the first presses changes the figure
+        move(view, dict(fan_in=value))
+        assert view.result.fan_in == value and f"fan_in = {value}," in view.panel.ax_hist.get_title()
+    assert set(FanInPanel.grid) <= set(options)            # the slider visits every point of the law's grid
+
+
+def test_the_scale_slider_of_notebook_2_holds_its_named_scales_a_few_presses_apart():
+    view = VIEWS["explore_depth"]()
+    control = view.controls["scale"]
+    assert type(control).__name__ == "SelectionSlider" and control.value == 1.0
+    options = list(control.options)
+    assert options == sorted(set(options)) and options[0] == 0.001 and options[-1] == 10.0
+    assert np.diff(np.log10(options)).max() <= math.log10(2.5) + 1e-12   # even enough on a log scale
+    assert steps_between(control, 1.0, 0.1) <= 7 and steps_between(control, 0.1, 0.05) <= 2
+    move(view, dict(width=400, scale=0.05))                 # exactly 1/sqrt(400): the theory line is flat
+    assert view.result.drawn["factor_theory"] == pytest.approx(1.0, abs=1e-12)
+    assert np.abs(view.result.predicted).max() < 1e-9
 
 
 def test_the_factor_slider_reaches_0_9_and_1_1_in_two_presses_and_draws_them_exactly():
@@ -217,3 +244,16 @@ def test_the_factor_slider_reaches_0_9_and_1_1_in_two_presses_and_draws_them_exa
     move(view, dict(multiplier=1.1))
     assert view.result.drawn["factor_theory"] == pytest.approx(1.1, rel=1e-12)
     assert view.result.predicted[99] == pytest.approx(100 * math.log10(1.1), rel=1e-12)    # 1.1**100 = 1.4e4
+
+
+def test_a_new_width_runs_only_the_layers_shown_and_a_deeper_depth_runs_ahead():
+    panel = DepthPanel()
+    first = panel.update(depth=100, width=100, scale=1.0)
+    (run,) = panel._cache.values()
+    assert run.depth == 100                                   # a first look at a width: no layers it does not show
+    deeper = panel.update(depth=101, width=100, scale=1.0)
+    (run,) = panel._cache.values()
+    assert run.depth == 151                                   # the depth slider moves: half again ahead
+    assert np.array_equal(deeper.log10_std[:100], first.log10_std)
+    direct = simulate(101, 100, 1.0, n_samples=500, seed=0, method=deeper.method)
+    assert np.array_equal(deeper.log10_std, direct.log10_std)   # the same as running 101 layers directly

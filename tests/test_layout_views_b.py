@@ -163,6 +163,32 @@ def test_depth_axis_end_holds_the_depth():
         assert depth < end <= max(2 * depth, 2) + 0.5
 
 
+def test_depth_axis_end_keeps_its_place_within_one_rung():
+    assert depth_axis_end(16) == 20.5 and depth_axis_end(15) == 15.5
+    assert depth_axis_end(15, current=20.5) == 20.5          # back across a rung: the axis stays
+    assert depth_axis_end(15, current=25.5) == 15.5          # two rungs too wide: fresh
+    assert depth_axis_end(21, current=20.5) == 25.5          # no longer holds the depth: fresh
+    assert depth_axis_end(5, current=1.0) == 5.5             # a fresh axes' (0, 1)
+    for depth in range(1, 101):                              # whatever it keeps holds the depth
+        for current in (None, 1.0, 2.5, 20.5, 45.5, 100.5):
+            end = depth_axis_end(depth, current)
+            assert depth < end <= max(3 * depth, 2) + 0.5
+
+
+def test_log_limits_keep_their_place_for_data_that_span_less_than_a_decade():
+    def data_part(limits):                                         # the limits below the legend band, in decades
+        lo, hi = np.log10(limits)
+        return round(lo, 9), round(lo + (hi - lo) * 0.76, 9)
+    ax = SimpleNamespace()
+    ax._steady_ylim = log_limits_with_band(ax, [0.02, 0.05])
+    assert data_part(ax._steady_ylim) == (-2, -1)                  # fresh: whole decades around the data
+    ax._steady_ylim = wide = log_limits_with_band(ax, [0.008, 0.05])
+    assert data_part(wide) == (-3, -1)                             # the data left them: fresh limits
+    assert log_limits_with_band(ax, [0.02, 0.05]) == wide          # back again: kept (one decade wider than fresh)
+    ax._steady_ylim = log_limits_with_band(SimpleNamespace(), [0.0008, 0.05])        # 1e-4 .. 1e-1
+    assert data_part(log_limits_with_band(ax, [0.02, 0.05])) == (-2, -1)   # two decades wider than fresh: fresh
+
+
 @pytest.mark.parametrize("activation, measure, start", [("tanh", "pre", "orthogonal"), ("relu", "post", "gaussian"),
                                                         ("tanh", "post", "orthogonal")])
 def test_lsuv_cut_cache_equals_the_direct_computation(activation, measure, start):

@@ -86,10 +86,10 @@ def test_a_frame_is_a_sharp_jpeg_of_the_figure_at_its_live_size():
 
 def test_a_frame_after_a_small_move_reuses_the_background():
     view = VIEWS["explore_depth"]()
-    view.controls["scale"].value = 1.0 * 10 ** 0.01       # discovers the title that changes with the scale
-    view.controls["scale"].value = 1.0 * 10 ** 0.02
+    view.controls["depth"].value = 101                     # discovers the title that changes with the depth
+    view.controls["depth"].value = 102
     before = view.panel.full_redraws
-    view.controls["scale"].value = 1.0 * 10 ** 0.01
+    view.controls["depth"].value = 101
     assert view.panel.full_redraws == before
 
 

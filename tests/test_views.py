@@ -79,8 +79,8 @@ def test_tiny_scale_says_where_it_underflows():
 
 def test_fan_in_view_follows_the_law():
     view = VIEWS["explore_fan_in"]()
-    view.controls["fan_in"].value = 400
-    view.controls["scale"].value = 0.1
+    view.controls["fan_in"].value = 100
+    view.controls["scale"].value = 0.2
     assert view.result.predicted_std == pytest.approx(2.0)
     assert view.result.std == pytest.approx(2.0, rel=0.1)     # 9000 outputs: within 3% over 400 seeds
     view.controls["weights"].value = "uniform"
@@ -200,7 +200,8 @@ def test_every_drop_down_option_reaches_the_figure(name):
             recorded = {"weights": getattr(result, "weights", None), "init": getattr(result, "init", None),
                         "framework": getattr(result, "init", None), "scheme": getattr(result, "scheme", None),
                         "activation": getattr(getattr(result, "stats", None), "activation", None),
-                        "network": getattr(result, "widths", None)}[control_name]
+                        "network": getattr(result, "widths", None), "fan_in": getattr(result, "fan_in", None),
+                        "scale": getattr(result, "scale", None)}[control_name]
             if control_name == "network":
                 from winit_helpers.figures.gradients import SHAPES
                 option = SHAPES[option]

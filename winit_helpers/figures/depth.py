@@ -145,13 +145,18 @@ class DepthPanel(Panel):
         return f"{value:.{self._factor_decimals}f}"
 
     def _unit_run(self, depth, width, seed, n_samples, method, ahead):
-        """The run at scale 1, reused: a change of scale only tilts it (Simulation.rescale)."""
+        """The run at scale 1, reused: a change of scale only tilts it (Simulation.rescale).
+
+        A first run of this width runs ``depth`` layers; once the depth slider asks for more, ``ahead`` layers
+        (a first look at a width, often a single press, then costs no layers it does not show).
+        """
         key = (width, seed, n_samples, method)
         cached = self._cache.get(key)
         if cached is None or cached.depth < depth:
             if len(self._cache) > 64:
                 self._cache.clear()
-            self._cache[key] = cached = simulate(ahead, width, 1.0, n_samples=n_samples, seed=seed, method=method)
+            layers = depth if cached is None else max(depth, ahead)
+            self._cache[key] = cached = simulate(layers, width, 1.0, n_samples=n_samples, seed=seed, method=method)
         return cached.head(depth)
 
     def _lines(self, n, n_samples):

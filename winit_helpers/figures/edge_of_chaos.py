@@ -197,7 +197,7 @@ class ChaosPanel(Panel):
         d = np.concatenate([dist_theory, run.distance[:, 2]])
         set_limits(self.ax_d, y=log_limits_with_band(self.ax_d, d))
         for ax in (self.ax_q, self.ax_c, self.ax_d):
-            set_limits(ax, x=(-0.5, depth_axis_end(depth)))
+            set_limits(ax, x=(-0.5, depth_axis_end(depth, ax.get_xlim()[1])))
         if th.phase == "chaotic":
             story = "chaotic: nearby inputs are pulled apart, to correlation c*"
         elif th.phase == "ordered":

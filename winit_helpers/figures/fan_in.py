@@ -67,7 +67,7 @@ class FanInPanel(Panel):
         return self._unit_stds[key]
 
     def update(self, fan_in=1000, scale=1.0, weights="normal", *, n_samples=300, n_units=30, seed=0):
-        """``fan_in`` may come from a log slider as a float: it is rounded to the nearest whole number."""
+        """``fan_in`` may be given as a float: it is rounded to the nearest whole number."""
         if isinstance(fan_in, float) and np.isfinite(fan_in) and fan_in >= 0.5:
             fan_in = int(round(fan_in))
         y = fan_in_outputs(fan_in, scale, weights=weights, n_samples=n_samples, n_units=n_units, seed=seed)

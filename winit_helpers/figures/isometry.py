@@ -92,7 +92,8 @@ class SpectrumPanel(Panel):
             top = max(top, np.nanmax(sp), lines[scheme].max())
         # steady limits, the top quarter kept free for the legends
         set_limits(self.ax_sv, y=limits_with_band(self.ax_sv, 0.0, max(h.max() for h in hist.values()), floor=0.0))
-        set_limits(self.ax_sp, x=(0, depth_axis_end(depth) + 0.5), y=limits_with_band(self.ax_sp, 0.0, top, floor=0.0))
+        set_limits(self.ax_sp, x=(0, depth_axis_end(depth, self.ax_sp.get_xlim()[1] - 0.5) + 0.5),
+                   y=limits_with_band(self.ax_sp, 0.0, top, floor=0.0))
         where = {"tanh": f"tanh on the edge of chaos, q* = {q0:.3g} (σ_w = {sw:.3f}, σ_b = {sb:.3f})",
                  "relu": f"ReLU, He scale σ_w = √2 = {sw:.3f}", "linear": f"linear, σ_w = {sw:g}"}[activation]
         self.fig.suptitle(f"input-output Jacobian of {depth} layers of width {width}: {where}", fontsize=font_size(11))
@@ -193,7 +194,7 @@ class LSUVPanel(Panel):
         layers = np.arange(1, depth + 1)
         self.before.set_data(layers, before)
         self.after.set_data(layers, after)
-        set_limits(self.ax_std, x=(0, depth_axis_end(depth) + 0.5),
+        set_limits(self.ax_std, x=(0, depth_axis_end(depth, self.ax_std.get_xlim()[1] - 0.5) + 0.5),
                    y=log_limits_with_band(self.ax_std, np.concatenate([before, after, [self.target]])))
         for k, bar in enumerate(self.bars):
             shown = k < depth
@@ -206,7 +207,7 @@ class LSUVPanel(Panel):
                 if bar.get_label() != color:          # the label remembers the colour: no setter call when unchanged
                     bar.set_facecolor(color)
                     bar.set_label(color)
-        set_limits(self.ax_it, x=(0, depth_axis_end(depth) + 0.5), y=(0, max_iter + 1))
+        set_limits(self.ax_it, x=(0, depth_axis_end(depth, self.ax_it.get_xlim()[1] - 0.5) + 0.5), y=(0, max_iter + 1))
         self.ax_it.set_title("green: |var - 1| < tol reached; red: never", fontsize=font_size(10))
         where = "x @ W, before the activation" if measure == "pre" else f"{activation}(x @ W), after the activation"
         self.fig.suptitle(f"LSUV on {depth} {activation} layers of width {width}, {start} start, "
@@ -282,7 +283,7 @@ class ResidualPanel(Panel):
         self.theory.set_data(layers, theory)
         self.sim.set_data(layers, ms)
         # steady limits (whole decades, the depth axis on a ladder), the top quarter kept free for the legend
-        set_limits(self.ax_l, x=(-0.5, depth_axis_end(depth)),
+        set_limits(self.ax_l, x=(-0.5, depth_axis_end(depth, self.ax_l.get_xlim()[1])),
                    y=log_limits_with_band(self.ax_l, np.concatenate([ms, theory])))
         self.ax_l.set_title(f"x_l = x_(l-1) + a f(x_(l-1)), {rule}" + (f" = {alpha:.3g}" if "L" in rule else ""),
                             fontsize=font_size(10))

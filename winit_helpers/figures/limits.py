@@ -13,30 +13,41 @@ DEPTH_LADDER = (2, 5, 10, 15, 20, 25, 35, 45, 60, 80, 100)
 LEGEND_BAND = 0.24
 
 
-def depth_axis_end(depth):
-    """The right end of a depth axis showing layers 0 .. ``depth``: the next rung of :data:`DEPTH_LADDER`."""
-    return next((d for d in DEPTH_LADDER if d >= depth), depth) + 0.5
+def depth_axis_end(depth, current=None):
+    """The right end of a depth axis showing layers 0 .. ``depth``: the next rung of :data:`DEPTH_LADDER`.
+
+    Given the ``current`` end, it is kept while it is that rung's end or the one after (so a depth slider moved
+    back and forth across a rung keeps the axis, and the cached background, where it is).
+    """
+    rung = next((d for d in DEPTH_LADDER if d >= depth), depth)
+    if current is not None:
+        above = next((d for d in DEPTH_LADDER if d > rung), rung)
+        if rung + 0.5 <= current <= above + 0.5 and float(current - 0.5).is_integer():
+            return current
+    return rung + 0.5
 
 
 def log_limits_with_band(ax, values, band=LEGEND_BAND, fill=0.3):
     """Steady log-axis limits for the positive ones of ``values`` (floored at :data:`FLOOR`), with ``band`` of the height free
     at the top for a legend, for the log y axis of ``ax`` (its current limits count once :func:`set_limits` set them).
 
-    The limits are whole decades; they stay put while they hold the data and the data span at least ``fill`` of
-    them, so a small slider move keeps the cached background (see :meth:`Panel.frame`).
+    The limits are whole decades; they stay put while they hold the data and either the data span at least ``fill``
+    of them or they are at most a decade wider than fresh limits for these data would be (data that span a decade or
+    less would otherwise get fresh limits whenever their ends cross a decade), so a small slider move keeps the cached background (see
+    :meth:`Panel.frame`).
     """
     values = np.asarray(values, float)
     values = values[values > 0]           # a value of exactly 0 is drawn at the floor, below the axes: not seen
     logs = np.log10(np.maximum(values, FLOOR)) if values.size else np.zeros(1)
     lo, hi = float(logs.min()), float(logs.max())
+    a = max(np.floor(lo - 0.2), np.log10(FLOOR) - 5)
+    b = max(np.ceil(hi + 0.2), a + 1)
     current = getattr(ax, "_steady_ylim", None)
     if current is not None:           # undo the band to compare with the data's own range
         c_lo, c_hi = np.log10(current)
         c_hi = c_lo + (c_hi - c_lo) * (1 - band)
-        if c_lo <= lo and hi <= c_hi + 1e-9 and (hi - lo) >= fill * (c_hi - c_lo):
+        if c_lo <= lo and hi <= c_hi + 1e-9 and ((hi - lo) >= fill * (c_hi - c_lo) or c_hi - c_lo <= b - a + 1 + 1e-9):
             return tuple(current)
-    a = max(np.floor(lo - 0.2), np.log10(FLOOR) - 5)
-    b = max(np.ceil(hi + 0.2), a + 1)
     return 10.0 ** a, 10.0 ** (a + (b - a) / (1 - band))
 
 
