@@ -41,6 +41,10 @@ def nearby_values(control, n):
     """n values around a control's default, as a learner dragging a slider a little would produce."""
     if hasattr(control, "options"):
         options = list(control.options)
+        if type(control).__name__ == "SelectionSlider":      # arrow keys: a step or a few either way
+            at = options.index(control.value)
+            steps = [at + k for k in (1, 2, 3, 2, 1, 0, -1, -2, -3, -2, -1, 0)]
+            return [options[min(len(options) - 1, max(0, i))] for i in (steps * n)[:n]]
         return [options[i % len(options)] for i in range(1, n + 1)]
     start = control.value
     if type(control).__name__ == "FloatLogSlider":

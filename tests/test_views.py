@@ -236,7 +236,13 @@ def test_every_view_says_once_how_to_step_and_type_and_what_redraws_late(name):
     text = view.hint.value
     assert "arrow keys" in text
     numeric = [c for c in view.controls.values() if type(c).__name__ in ("IntSlider", "FloatSlider", "FloatLogSlider")]
-    assert ("type a value into its number readout" in text) == bool(numeric)
+    steps = [c for c in view.controls.values() if type(c).__name__ == "SelectionSlider"]   # readout not typed into
+    if numeric and not steps:
+        assert "type a value into its number readout" in text
+    elif numeric:
+        assert f"type a value into the number readout of {' or '.join(c.description for c in numeric)}." in text
+    else:
+        assert "type a value" not in text
     late = [c.description for c in view.controls.values() if getattr(c, "continuous_update", True) is False]
     for description in late:
         assert description in text and "when you let go" in text

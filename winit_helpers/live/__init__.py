@@ -4,6 +4,6 @@
 views; each ``explore_...`` function only wires controls to a figure of
 :mod:`winit_helpers.figures`.
 """
-from .core import VIEWS, LiveView, all_views, dropdown, int_slider, log_slider, register_view
+from .core import VIEWS, LiveView, all_views, dropdown, int_slider, log_slider, register_view, steps_slider
 
-__all__ = ["VIEWS", "LiveView", "all_views", "dropdown", "int_slider", "log_slider", "register_view"]
+__all__ = ["VIEWS", "LiveView", "all_views", "dropdown", "int_slider", "log_slider", "register_view", "steps_slider"]

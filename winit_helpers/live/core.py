@@ -101,8 +101,12 @@ class LiveView:
     def hint_text(self):
         """One short line: arrow keys step a slider, a number readout can be typed into, which sliders redraw on release."""
         text = "Click a slider and use the arrow keys to step it"
-        if any(isinstance(c, (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider)) for c in self.controls.values()):
+        sliders = [c for c in self.controls.values() if isinstance(c, _SLIDERS)]
+        typed = [c for c in sliders if isinstance(c, _TYPED)]        # a step slider's readout is a label
+        if typed and len(typed) == len(sliders):
             text += ", or type a value into its number readout"
+        elif typed:
+            text += f", or type a value into the number readout of {' or '.join(c.description for c in typed)}"
         text += "."
         late = [c.description for c in self.controls.values() if getattr(c, "continuous_update", True) is False]
         if late:
@@ -146,6 +150,10 @@ TALL = 0.5
 #: how long a redraw asked for by the browser waits for further moves of the same drag
 COALESCE_SECONDS = 0.005
 
+#: sliders, and those whose number readout takes a typed value
+_SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider, widgets.SelectionSlider)
+_TYPED = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider)
+
 #: every control keeps at least this width, so a narrow or zoomed window wraps them instead of squeezing them
 CONTROL_LAYOUT = {"min_width": "300px"}
 
@@ -169,6 +177,15 @@ def log_slider(description, value, lo, hi, continuous=True, digits=3, step=0.01)
                                   description=description, readout_format=f".{digits}g",
                                   continuous_update=continuous, style={"description_width": "initial"},
                                   layout=widgets.Layout(**CONTROL_LAYOUT))
+
+
+def steps_slider(description, steps, value, continuous=True):
+    """A slider over a list of values (arrow keys move one step, and every step changes the value)."""
+    if value not in steps:
+        raise ValueError(f"{description}: the start value {value!r} must be one of the steps {list(steps)}")
+    return widgets.SelectionSlider(options=list(steps), value=value, description=description,
+                                   continuous_update=continuous, style={"description_width": "initial"},
+                                   layout=widgets.Layout(**CONTROL_LAYOUT))
 
 
 def dropdown(description, options, value=None):

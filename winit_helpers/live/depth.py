@@ -1,7 +1,6 @@
 """The live view of notebook 2 (02_exploding_and_vanishing): sliders for depth, width and the weight scale."""
 from ..figures.depth import DepthPanel
-from .core import LiveView, int_slider, register_view
-from .fan_in import steps_slider
+from .core import LiveView, int_slider, register_view, steps_slider
 
 #: the weight scales a learner can pick: 1, 2, 3, 5 and 7 in each decade (roughly even on a log scale), with 0.15 and
 #: 0.24; they hold every scale notebook 2's questions, answers and the guide name: 1, 0.1, 0.05 (= 1/sqrt(400)),

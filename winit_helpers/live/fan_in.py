@@ -1,22 +1,11 @@
 """The live view of notebook 1 (01_fan_in_variance): sliders for fan_in and the weight scale."""
-import ipywidgets as widgets
-
 from ..figures.fan_in import FanInPanel
-from .core import CONTROL_LAYOUT, LiveView, dropdown, log_slider, register_view
+from .core import LiveView, dropdown, log_slider, register_view, steps_slider
 
 #: the fan_in a learner can pick: distinct whole numbers, roughly evenly spaced on a log scale (1, 2, 3, 5 in each
 #: decade), so that every arrow-key press changes the figure; they hold every value notebook 1 and the guide name
 #: (1, 10, 100, 1000) and the figure's grid of points
 FAN_IN_STEPS = (1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000, 2000, 3000, 4000)
-
-
-def steps_slider(description, steps, value, continuous=True):
-    """A slider over a list of values (arrow keys move one step, and every step changes the value)."""
-    if value not in steps:
-        raise ValueError(f"{description}: the start value {value!r} must be one of the steps {list(steps)}")
-    return widgets.SelectionSlider(options=list(steps), value=value, description=description,
-                                   continuous_update=continuous, style={"description_width": "initial"},
-                                   layout=widgets.Layout(**CONTROL_LAYOUT))
 
 
 @register_view
