@@ -9,7 +9,6 @@ from .._checks import check_positive_int
 from ..maths.frameworks import framework_rule
 import numpy as np
 
-from ..style import font_size
 from .base import MAX_DEPTH
 from .gradients import ForwardBackwardPanel
 from .limits import depth_axis_end, log_limits_with_band, set_limits
@@ -21,11 +20,6 @@ class FrameworkPanel(ForwardBackwardPanel):
     As a live figure it keeps its axes steady (whole decades; the depth axis on a ladder) and its legends in a band
     above the data, so most moves redraw only the curves and the heading.
     """
-
-    def draw(self):
-        super().draw()
-        for ax in (self.ax_f, self.ax_b):
-            ax.legend(loc="upper center", ncol=2, fontsize=font_size(8), frameon=False)
 
     def update(self, framework="PyTorch nn.Linear", activation="relu", depth=10, width=256, *, n_samples=100,
                seed=0):
