@@ -7,11 +7,10 @@ rule's fan_in * Var(w), and its message the measured variance factor per layer.
 """
 from .._checks import check_positive_int
 from ..maths.frameworks import framework_rule
-import numpy as np
 
 from .base import MAX_DEPTH
 from .gradients import ForwardBackwardPanel
-from .limits import depth_axis_end, log_limits_with_band, set_limits
+from .limits import depth_axis_end, set_limits
 
 
 class FrameworkPanel(ForwardBackwardPanel):
@@ -29,11 +28,8 @@ class FrameworkPanel(ForwardBackwardPanel):
             raise ValueError(f"depth must be at most {MAX_DEPTH} for this figure, got {depth}")
         width = check_positive_int("width", width)
         result = super().update((width,) * (depth + 1), framework, activation, n_samples=n_samples, seed=seed)
-        for ax, arrays in ((self.ax_f, (result.stats.z_std, result.theory.z_std)),
-                           (self.ax_b, (result.stats.grad_z_std, result.theory.grad_z_std))):
-            values = np.concatenate([*arrays, [1.0]])
-            values = values[np.isfinite(values)]
-            set_limits(ax, x=(0.5, depth_axis_end(depth)), y=log_limits_with_band(ax, values))
+        for ax in (self.ax_f, self.ax_b):     # the y axes are steady already (ForwardBackwardPanel.update)
+            set_limits(ax, x=(0.5, depth_axis_end(depth)))
         var = width * rule.std(width, width) ** 2
         self.heading.set_text(f"{framework}, {depth} {activation} layer{'s' if depth != 1 else ''} of {width}: "
                               f"fan_in Var(w) = {var:.3g}, weights only (no bias)")

@@ -106,9 +106,11 @@ class ForwardBackwardPanel(Panel):
                 ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
                 ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
                 ax.tick_params(axis="x", labelsize=font_size(10))
-            # whole decades that stay put while the multiplier moves a little: most moves redraw only the curves
+            # whole decades that stay put while the data fill at least 15% of them (their span is often half a
+            # decade): most moves, of the multiplier or between drop-down options, then redraw only the curves
             values = np.concatenate([sim, pred, [1.0]])
-            set_limits(ax, x=(0.6, len(layers) + 0.4), y=log_limits_with_band(ax, values[np.isfinite(values)]))
+            set_limits(ax, x=(0.6, len(layers) + 0.4),
+                       y=log_limits_with_band(ax, values[np.isfinite(values)], fill=0.15))
             ax.set_xlabel("layer k (fan_in \u2192 fan_out)" if len(layers) <= 12 and not square else "layer k")
         self.heading.set_text(f"{activation} layers, weights {init}" +
                               ("" if multiplier == 1 else f", times {multiplier:.3g}"))
