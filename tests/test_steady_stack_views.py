@@ -50,3 +50,25 @@ def test_the_forward_backward_figure_shows_every_point_whatever_the_multiplier()
             values = np.concatenate([result.drawn[sim], result.drawn[theory]])
             assert below_band(ax, values[np.isfinite(values) & (values > 0)])
             assert ax.get_xlim() == (0.6, len(result.drawn["layers"]) + 0.4)
+
+
+def test_the_depth_cache_gives_draw_networks_numbers_at_every_depth_in_any_order():
+    from winit_helpers.figures.stack_cache import DepthDrawCache
+    from winit_helpers.maths.forward import draw_network
+    cache = DepthDrawCache()
+    for depth, distribution, seed in [(3, "normal", 5), (7, "normal", 5), (2, "normal", 5), (9, "normal", 5),
+                                      (4, "uniform", 5), (6, "normal", 6), (1, "normal", 6)]:
+        widths = (30,) * (depth + 1)
+        x, units = cache.get(widths, distribution, 20, seed)
+        want_x, want_units = draw_network(widths, distribution, n_samples=20, seed=seed)
+        assert np.array_equal(x, want_x) and len(units) == depth
+        assert all(np.array_equal(a, b) for a, b in zip(units, want_units))
+    # not square, or more weights than it keeps: drawn as draw_network draws them, and not kept across depths
+    x, units = cache.get((30, 20, 10), "normal", 20, 1)
+    assert [u.shape for u in units] == [(30, 20), (20, 10)] and cache.square_key is None
+    cache.max_elements = 30 * 30 * 2
+    x, units = cache.get((30,) * 4, "normal", 20, 1)
+    assert all(np.array_equal(a, b) for a, b in zip(units, draw_network((30,) * 4, n_samples=20, seed=1)[1]))
+    assert cache.square_key is None and cache.units == []
+    with pytest.raises(ValueError, match="n_samples"):
+        cache.get((30, 30), "normal", 1, 0)

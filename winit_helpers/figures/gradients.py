@@ -17,9 +17,10 @@ from ..maths.frameworks import FRAMEWORKS, InitRule
 from ..maths.init import check_widths, layer_stds
 from ..maths.theory import mean_field
 from ..style import font_size
-from .base import GRAD_COLOR, SIM_COLOR, THEORY, DrawCache, Panel
+from .base import GRAD_COLOR, SIM_COLOR, THEORY, Panel
 from .limits import log_limits_with_band, set_limits
 from .log_axes import log_axis
+from .stack_cache import DepthDrawCache
 
 #: the initialisation rules the drop-down offers: label (it states Var(w)) -> rule
 INITS = {
@@ -74,7 +75,7 @@ class ForwardBackwardPanel(Panel):
             else:
                 self.b_line, self.b_theory = line, theory
         self.heading = self.fig.text(0.02, 0.94, "", fontsize=font_size(11), weight="bold")
-        self._cache = DrawCache()
+        self._cache = DepthDrawCache()     # a move of depth draws only the new layers
 
     def update(self, network="funnel: 784 -> 512 -> ... -> 32 -> 10", init="Glorot: 2 / (fan_in + fan_out)",
                activation="linear", multiplier=1.0, *, n_samples=100, seed=0):

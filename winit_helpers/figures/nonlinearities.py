@@ -15,9 +15,10 @@ from ..maths.init import check_distribution, get_scheme, layer_stds
 from ..maths.activations import activation_range
 from ..maths.theory import mean_field
 from ..style import font_size
-from .base import MAX_DEPTH, SIM_COLOR, THEORY, DrawCache, Panel, steady_range
+from .base import MAX_DEPTH, SIM_COLOR, THEORY, Panel, steady_range
 from .limits import depth_axis_end, log_limits_with_band, set_limits
 from .log_axes import log_axis
+from .stack_cache import DepthDrawCache
 
 
 def violin_xy(position, counts, edges, skip_zero_bin=False, half_width=0.42):
@@ -80,7 +81,7 @@ class HistogramPanel(Panel):
         ax.set_xlabel("layer")
         # in the band kept free above the data (log_limits_with_band): it covers no point, wherever they are
         ax.legend(loc="upper center", fontsize=font_size(8), frameon=False)
-        self._cache = DrawCache()
+        self._cache = DepthDrawCache()     # a move of depth draws only the new layers
         self._samples_key, self._samples = None, None
 
     def method(self, widths, distribution, n_samples):
