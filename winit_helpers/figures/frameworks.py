@@ -31,8 +31,10 @@ class FrameworkPanel(ForwardBackwardPanel):
         for ax in (self.ax_f, self.ax_b):     # the y axes are steady already (ForwardBackwardPanel.update)
             set_limits(ax, x=(0.5, depth_axis_end(depth)))
         var = width * rule.std(width, width) ** 2
-        self.heading.set_text(f"{framework}, {depth} {activation} layer{'s' if depth != 1 else ''} of {width}: "
-                              f"fan_in Var(w) = {var:.3g}, weights only (no bias)")
+        # normal weight, and short: the longest framework's name still fits the projector style's width
+        self.heading.set_fontweight("normal")
+        self.heading.set_text(f"{framework}, {depth} {activation} layer{'s' if depth != 1 else ''} of {width}, "
+                              f"weights only (no bias): fan_in Var(w) = {var:.3g}")
         result.drawn["heading"] = {"fan_in_var": var}
         if depth > 1:
             # the measured std ratio over depth - 1 layers, as a variance factor per layer
