@@ -315,7 +315,7 @@ def test_histogram_figure_draws_theory_simulation_and_violins(activation, scheme
     if activation in bounds:
         assert panel.ax.get_ylim() == pytest.approx(bounds[activation])
     label = SCHEMES[scheme].label
-    assert f"weights {label} x 0.7" in panel.ax.get_title()
+    assert f"weights {label} x 0.7" in panel.heading.get_text()
 
 
 def test_violin_outline_is_the_histogram_on_its_side():

@@ -17,10 +17,7 @@ CHECKED = ["explore_forward_backward", "explore_activation_histograms",
 
 #: collisions this test has found and the figures do not yet avoid (a strict xfail: fixing one makes it fail, so
 #: the entry must then be removed)
-KNOWN = {
-    ("explore_forward_backward", "projector"): "a y tick label of 0.0001 sticks out of the figure",
-    ("explore_activation_histograms", "projector"): "the y label sticks out; two titles meet; tick labels meet at 1e-25",
-}
+KNOWN = {}
 
 
 def cases():

@@ -7,12 +7,10 @@ rule's fan_in * Var(w), and its message the measured variance factor per layer.
 """
 from .._checks import check_positive_int
 from ..maths.frameworks import framework_rule
-import numpy as np
 
-from ..style import font_size
 from .base import MAX_DEPTH
 from .gradients import ForwardBackwardPanel
-from .limits import depth_axis_end, log_limits_with_band, set_limits
+from .limits import depth_axis_end, set_limits
 
 
 class FrameworkPanel(ForwardBackwardPanel):
@@ -22,11 +20,6 @@ class FrameworkPanel(ForwardBackwardPanel):
     above the data, so most moves redraw only the curves and the heading.
     """
 
-    def draw(self):
-        super().draw()
-        for ax in (self.ax_f, self.ax_b):
-            ax.legend(loc="upper center", ncol=2, fontsize=font_size(8), frameon=False)
-
     def update(self, framework="PyTorch nn.Linear", activation="relu", depth=10, width=256, *, n_samples=100,
                seed=0):
         rule = framework_rule(framework)
@@ -35,14 +28,13 @@ class FrameworkPanel(ForwardBackwardPanel):
             raise ValueError(f"depth must be at most {MAX_DEPTH} for this figure, got {depth}")
         width = check_positive_int("width", width)
         result = super().update((width,) * (depth + 1), framework, activation, n_samples=n_samples, seed=seed)
-        for ax, arrays in ((self.ax_f, (result.stats.z_std, result.theory.z_std)),
-                           (self.ax_b, (result.stats.grad_z_std, result.theory.grad_z_std))):
-            values = np.concatenate([*arrays, [1.0]])
-            values = values[np.isfinite(values)]
-            set_limits(ax, x=(0.5, depth_axis_end(depth)), y=log_limits_with_band(ax, values))
+        for ax in (self.ax_f, self.ax_b):     # the y axes are steady already (ForwardBackwardPanel.update)
+            set_limits(ax, x=(0.5, depth_axis_end(depth)))
         var = width * rule.std(width, width) ** 2
-        self.heading.set_text(f"{framework}, {depth} {activation} layer{'s' if depth != 1 else ''} of {width}: "
-                              f"fan_in Var(w) = {var:.3g}, weights only (no bias)")
+        # normal weight, and short: the longest framework's name still fits the projector style's width
+        self.heading.set_fontweight("normal")
+        self.heading.set_text(f"{framework}, {depth} {activation} layer{'s' if depth != 1 else ''} of {width}, "
+                              f"weights only (no bias): fan_in Var(w) = {var:.3g}")
         result.drawn["heading"] = {"fan_in_var": var}
         if depth > 1:
             # the measured std ratio over depth - 1 layers, as a variance factor per layer

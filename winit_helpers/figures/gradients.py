@@ -9,7 +9,7 @@ rules its drop-downs offer; notebook 7's
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNLocator
 
 from .._checks import check_choice, check_positive_float
 from ..maths.forward import run_stack
@@ -17,8 +17,10 @@ from ..maths.frameworks import FRAMEWORKS, InitRule
 from ..maths.init import check_widths, layer_stds
 from ..maths.theory import mean_field
 from ..style import font_size
-from .base import GRAD_COLOR, SIM_COLOR, THEORY, DrawCache, Panel
-from .log_axes import log_axis, steady_log_limits
+from .base import GRAD_COLOR, SIM_COLOR, THEORY, Panel
+from .limits import log_limits_with_band, set_limits
+from .log_axes import log_axis
+from .stack_cache import DepthDrawCache
 
 #: the initialisation rules the drop-down offers: label (it states Var(w)) -> rule
 INITS = {
@@ -55,7 +57,9 @@ class ForwardBackwardPanel(Panel):
     figsize = (10, 4)
 
     def draw(self):
-        self.fig.subplots_adjust(left=0.075, right=0.985, bottom=0.2, top=0.84, wspace=0.25)
+        # the left margin grows with the font (the projector style's y tick labels, 0.0001, need the room)
+        self.fig.subplots_adjust(left=0.075 * font_size(1.0), right=0.985, bottom=0.2, top=0.84,
+                                 wspace=0.25)
         self.ax_f, self.ax_b = self.fig.subplots(1, 2)
         for ax, color, what in ((self.ax_f, SIM_COLOR, "forward: std of z$_k$ = h$_{k-1}$ W$_k$"),
                                 (self.ax_b, GRAD_COLOR, "backward: std of dL/dz$_k$")):
@@ -63,14 +67,15 @@ class ForwardBackwardPanel(Panel):
             (line,) = ax.plot([], [], "o-", color=color, ms=4, label="simulation")
             (theory,) = ax.plot([], [], **THEORY, label="theory (infinitely wide)")
             ax.set_title(what, fontsize=font_size(10))
-            ax.legend(loc="best", fontsize=font_size(8), frameon=False)
+            # in the band kept free above the data (log_limits_with_band): it covers no point, wherever they are
+            ax.legend(loc="upper center", ncol=2, fontsize=font_size(8), frameon=False)
             ax.grid(True, which="major", alpha=0.3)
             if ax is self.ax_f:
                 self.f_line, self.f_theory = line, theory
             else:
                 self.b_line, self.b_theory = line, theory
-        self.heading = self.fig.text(0.075, 0.94, "", fontsize=font_size(11), weight="bold")
-        self._cache = DrawCache()
+        self.heading = self.fig.text(0.02, 0.94, "", fontsize=font_size(11), weight="bold")
+        self._cache = DepthDrawCache()     # a move of depth draws only the new layers
 
     def update(self, network="funnel: 784 -> 512 -> ... -> 32 -> 10", init="Glorot: 2 / (fan_in + fan_out)",
                activation="linear", multiplier=1.0, *, n_samples=100, seed=0):
@@ -93,13 +98,20 @@ class ForwardBackwardPanel(Panel):
                                         (self.ax_b, self.b_line, self.b_theory, stats.grad_z_std, theory.grad_z_std)):
             line.set_data(layers, sim)
             th.set_data(layers, pred)
+            # fixed labels as a FixedFormatter (not set_xticks' labels): a live frame sees when they change
             if len(layers) <= 12 and not square:
-                ax.set_xticks(layers, ticks, fontsize=font_size(7.5))
+                ax.xaxis.set_major_locator(FixedLocator(layers))
+                ax.xaxis.set_major_formatter(FixedFormatter(ticks))
+                ax.tick_params(axis="x", labelsize=font_size(7.5))
             else:
                 ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
                 ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-            ax.set_xlim(0.6, len(layers) + 0.4)
-            steady_log_limits(ax, sim, pred, np.ones(1))
+                ax.tick_params(axis="x", labelsize=font_size(10))
+            # whole decades that stay put while the data fill at least 15% of them (their span is often half a
+            # decade): most moves, of the multiplier or between drop-down options, then redraw only the curves
+            values = np.concatenate([sim, pred, [1.0]])
+            set_limits(ax, x=(0.6, len(layers) + 0.4),
+                       y=log_limits_with_band(ax, values[np.isfinite(values)], fill=0.15))
             ax.set_xlabel("layer k (fan_in \u2192 fan_out)" if len(layers) <= 12 and not square else "layer k")
         self.heading.set_text(f"{activation} layers, weights {init}" +
                               ("" if multiplier == 1 else f", times {multiplier:.3g}"))

@@ -10,13 +10,15 @@ import numpy as np
 from matplotlib.patches import Polygon
 
 from .._checks import check_positive_int
-from ..maths.forward import run_stack
+from ..maths.forward import draw_samples, run_stack
 from ..maths.init import check_distribution, get_scheme, layer_stds
 from ..maths.activations import activation_range
 from ..maths.theory import mean_field
 from ..style import font_size
-from .base import MAX_DEPTH, SIM_COLOR, THEORY, DrawCache, Panel, steady_range
-from .log_axes import log_axis, steady_log_limits
+from .base import MAX_DEPTH, SIM_COLOR, THEORY, Panel, steady_range
+from .limits import depth_axis_end, log_limits_with_band, set_limits
+from .log_axes import log_axis
+from .stack_cache import DepthDrawCache
 
 
 def violin_xy(position, counts, edges, skip_zero_bin=False, half_width=0.42):
@@ -31,6 +33,13 @@ def violin_xy(position, counts, edges, skip_zero_bin=False, half_width=0.42):
     y = np.repeat(edges, 2)[1:-1]                      # a step outline
     return np.column_stack([np.concatenate([position + half, (position - half)[::-1]]),
                             np.concatenate([y, y[::-1]])])
+
+
+def steady_depth_end(current, depth):
+    """The right end of the layers' axis for ``depth`` layers: ``current`` while it holds them and is at most one
+    rung of the depth ladder above the smallest that does (:func:`~.limits.depth_axis_end`), else that smallest."""
+    end = depth_axis_end(depth)
+    return current if end <= current <= depth_axis_end(end + 0.5) else end
 
 
 @dataclass
@@ -52,7 +61,10 @@ class HistogramPanel(Panel):
     bins = 41
 
     def draw(self):
-        self.fig.subplots_adjust(left=0.075, right=0.985, bottom=0.13, top=0.9, wspace=0.45)
+        # the left margin grows with the font: the projector style's y label needs the room
+        self.fig.subplots_adjust(left=0.075 * font_size(1.0), right=0.985, bottom=0.13, top=0.86, wspace=0.45)
+        # what is drawn, over the whole width: as a title of the left axes it would run into the right one's
+        self.heading = self.fig.text(0.02, 0.95, "", fontsize=font_size(10))
         gs = self.fig.add_gridspec(1, 5)
         self.ax = self.fig.add_subplot(gs[0, :3])
         self.ax_std = self.fig.add_subplot(gs[0, 3:])
@@ -67,8 +79,27 @@ class HistogramPanel(Panel):
         (self.std_line,) = ax.plot([], [], "o-", color=SIM_COLOR, ms=3.5, label="simulation")
         (self.theory,) = ax.plot([], [], **THEORY, label="theory (infinitely wide)")
         ax.set_xlabel("layer")
-        ax.legend(loc="best", fontsize=font_size(8), frameon=False)
-        self._cache = DrawCache()
+        # in the band kept free above the data (log_limits_with_band): it covers no point, wherever they are
+        ax.legend(loc="upper center", fontsize=font_size(8), frameon=False)
+        self._cache = DepthDrawCache()     # a move of depth draws only the new layers
+        self._samples_key, self._samples = None, None
+
+    def method(self, widths, distribution, n_samples):
+        """How a run draws its layers: ``"samples"`` (each layer's output straight from its distribution given
+        its input, see :class:`~winit_helpers.maths.forward.SampledWeights`) when the weights would be too many to
+        keep (:class:`DrawCache`), are normal and outnumber the samples; else ``"weights"``."""
+        n_weights = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
+        if n_weights > self._cache.max_elements and distribution == "normal" and n_samples < min(widths[:-1]):
+            return "samples"
+        return "weights"
+
+    def _draws(self, widths, distribution, n_samples, seed, method):
+        if method == "weights":
+            return self._cache.get(widths, distribution, n_samples, seed)
+        key = (tuple(widths), n_samples, seed)
+        if key != self._samples_key:       # few numbers (n_samples x width a layer): kept while the scale moves
+            self._samples_key, self._samples = key, draw_samples(widths, n_samples=n_samples, seed=seed)
+        return self._samples
 
     def update(self, activation="tanh", scheme="lecun", depth=10, width=500, multiplier=1.0, *,
                gain=None, n_samples=100, seed=0):
@@ -78,9 +109,10 @@ class HistogramPanel(Panel):
         width = check_positive_int("width", width, minimum=2)
         widths = (width,) * (depth + 1)
         distribution = check_distribution(scheme, None)
-        draws = self._cache.get(widths, distribution, n_samples, seed)
+        method = self.method(widths, distribution, n_samples)
+        draws = self._draws(widths, distribution, n_samples, seed, method)
         stats = run_stack(widths, scheme, activation, gain=gain, multiplier=multiplier, bins=self.bins,
-                          draws=draws)
+                          draws=draws, method=method)
         theory = mean_field(widths, layer_stds(widths, scheme, gain=gain, multiplier=multiplier), activation)
         tops, outlines = [], []
         for k, poly in enumerate(self.violins):
@@ -99,19 +131,25 @@ class HistogramPanel(Panel):
             top = top if top > 0 else 1.0 / 1.05
             lo = -0.05 * top if lowest == 0 else -1.05 * top      # kept while the data move a little
             self.ax.set_ylim(steady_range(self.ax.get_ylim(), lo, 1.05 * top, fill=0.6, margin=0.0))
-        # the layers' axis stays put while depth moves a little (a live figure then redraws only what moved)
-        self.ax.set_xlim(steady_range(self.ax.get_xlim(), 0.4, depth + 0.6, fill=0.7, margin=0.0, floor=0))
+        # the layers' axis ends on a rung of a ladder, so it stays put while depth moves within one step of it
+        # (a live figure then redraws only what moved)
+        set_limits(self.ax, x=(0.4, steady_depth_end(self.ax.get_xlim()[1], depth)))
         label = get_scheme(scheme).label
         times = "" if multiplier == 1 else f" x {multiplier:.3g}"
-        self.ax.set_title(f"{activation}, {depth} layer{'s' if depth != 1 else ''} of {width}, weights {label}{times}", fontsize=font_size(10))
+        self.heading.set_text(f"{activation}, {depth} layer{'s' if depth != 1 else ''} of {width}, weights {label}{times}")
         layers = stats.layers
         self.std_line.set_data(layers, stats.h_std)
         self.theory.set_data(layers, theory.h_std)
-        self.ax_std.set_xlim(self.ax.get_xlim())
-        steady_log_limits(self.ax_std, stats.h_std, theory.h_std)
+        # whole decades that stay put while the data move a little, with a band above them for the legend
+        values = np.concatenate([stats.h_std, theory.h_std, [1.0]])
+        set_limits(self.ax_std, x=self.ax.get_xlim(), y=log_limits_with_band(self.ax_std, values[np.isfinite(values)]))
         self.ax_std.set_title("the std of each layer's activations", fontsize=font_size(10))
         message = self._message(stats, activation)
-        drawn = {"layers": layers, "simulation": stats.h_std, "theory": theory.h_std, "violins": outlines,
+        if method == "samples":
+            message += (f" With {depth} layers of {width} x {width} weights, the weights are not drawn: each layer's "
+                        "output is drawn straight from its distribution given the layer's input, which gives the same "
+                        "statistics in distribution.")
+        drawn = {"method": method, "layers": layers, "simulation": stats.h_std, "theory": theory.h_std, "violins": outlines,
                  "ylim": self.ax.get_ylim()}
         return HistogramResult(activation, scheme, depth, width, multiplier, stats, theory.h_std, message, drawn)
 

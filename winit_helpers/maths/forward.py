@@ -429,19 +429,79 @@ def draw_network(widths, distribution="normal", *, n_samples=200, seed=0):
     return x, [unit_weights(a, b, distribution, seed=rng) for a, b in zip(widths[:-1], widths[1:])]
 
 
+class SampledWeights:
+    """Stands for a (fan_in, fan_out) matrix of independent normal(0, std) weights that is never drawn.
+
+    ``h @ it`` draws the product from its distribution given ``h`` (as :func:`simulate`'s
+    ``method="samples"``): with ``h.T = Q R``, ``h @ W = R.T @ (Q.T @ W)``, and ``Q.T @ W`` is an
+    n_samples x fan_out matrix of independent normal(0, std) numbers: ``std * units``, drawn beforehand.
+    Needs n_samples <= fan_in. The forward pass only: no gradient flows back through it.
+    """
+    __array_ufunc__ = None         # numpy leaves ``h @ it`` to __rmatmul__
+    ndim = 2
+
+    def __init__(self, fan_in, units, std=1.0):
+        self.units, self.std = units, float(std)
+        self.shape = (int(fan_in), units.shape[1])
+
+    def __rmatmul__(self, h):
+        if h.shape[0] != self.units.shape[0]:
+            raise ValueError(f"sampled weights were drawn for {self.units.shape[0]} samples, got {h.shape[0]}")
+        r = np.linalg.qr(h.T, mode="r")                 # n_samples x n_samples (h.T is fan_in x n_samples)
+        return r.T @ (self.std * self.units)
+
+    @property
+    def T(self):
+        raise ValueError("sampled weights run the forward pass only; use method='weights' for gradients")
+
+
+def draw_samples(widths, *, n_samples=200, seed=0):
+    """The random numbers of one run by the samples route: standard-normal inputs and, for every layer,
+    an n_samples x n_k matrix of standard-normal numbers (see :class:`SampledWeights`)."""
+    widths = check_widths(widths)
+    n_samples = check_positive_int("n_samples", n_samples, minimum=2)
+    rng = make_rng(seed)
+    x = rng.standard_normal((n_samples, widths[0]))
+    return x, [rng.standard_normal((n_samples, b)) for b in widths[1:]]
+
+
+#: how :func:`run_stack` gets each layer's product: from drawn weights, or straight from its distribution
+STACK_METHODS = ("weights", "samples")
+
+
 def run_stack(widths, scheme="lecun", activation="tanh", *, distribution=None, mode=None, gain=None,
               multiplier=1.0, input_std=1.0, n_samples=200, output="same", backward=False, bins=0, seed=0,
-              draws=None):
+              draws=None, method="weights"):
     """Draw a network of ``widths`` with ``scheme`` and run :func:`propagate` on standard-normal inputs.
 
     ``input_std`` scales the inputs; ``multiplier`` scales every weight; ``distribution``,
     ``mode`` and ``gain`` go to the scheme (see :func:`.init.weight_std`).
     The same ``seed`` gives the same inputs and unit draws whatever the scheme.
     ``draws``: the result of ``draw_network(widths, distribution, ...)`` to reuse (a live view keeps it).
+
+    ``method="samples"`` (normal weights, forward only, n_samples below every fan_in) draws each layer's
+    product from its distribution given the layer's input, without drawing W (:class:`SampledWeights`):
+    the same statistics in distribution, at n_samples**2 * width operations a layer instead of
+    n_samples * width**2, and no width**2 random numbers. ``draws`` is then ``draw_samples(widths, ...)``.
+    A seed gives another run than with ``method="weights"``, from the same distribution.
     """
     distribution = check_distribution(scheme, distribution)
     stds = layer_stds(widths, scheme, mode=mode, gain=gain, multiplier=multiplier)
     input_std = check_positive_float("input_std", input_std)
+    method = check_choice("method", method, list(STACK_METHODS))
+    if method == "samples":
+        widths = check_widths(widths)
+        if backward:
+            raise ValueError("method='samples' runs the forward pass only; use method='weights' with backward=True")
+        if distribution != "normal":
+            raise ValueError(f"method='samples' is exact for normal weights only, not {distribution!r}; "
+                             "use method='weights'")
+        x, units = draws if draws is not None else draw_samples(widths, n_samples=n_samples, seed=seed)
+        if x.shape[0] >= min(widths[:-1]) or [u.shape for u in units] != [(x.shape[0], b) for b in widths[1:]]:
+            raise ValueError(f"method='samples' needs fewer samples than the narrowest fan_in and "
+                             f"draws = draw_samples(widths, ...); got {x.shape[0]} samples for widths {widths}")
+        return propagate(input_std * x, [SampledWeights(a, u, s) for a, s, u in zip(widths[:-1], stds, units)],
+                         activation, output=output, bins=bins, seed=seed + 1)
     x, units = draws if draws is not None else draw_network(widths, distribution, n_samples=n_samples, seed=seed)
     widths = check_widths(widths)
     if [u.shape for u in units] != list(zip(widths[:-1], widths[1:])):
