@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from winit_helpers.figures.base import JPEG_QUALITY, LIVE_DPI, steady_range
+from winit_helpers.figures.base import JPEG_QUALITY, LIVE_DPI, Panel, steady_range
 from winit_helpers.live import all_views
 
 VIEWS = all_views()
@@ -105,6 +105,27 @@ def test_a_changed_baked_text_forces_a_full_redraw():
     text.set_text(" changed")                        # a baked text
     panel.frame()
     assert panel.full_redraws == before + 2
+
+
+def test_new_tick_labels_on_fixed_ticks_force_a_full_redraw():
+    class Ticks(Panel):
+        figsize = (4, 2)
+
+        def draw(self):
+            self.ax = self.fig.add_subplot()
+            self.line, = self.ax.plot([0, 1, 2], [0, 1, 0])
+
+        def update(self, names):
+            self.ax.set_xticks([0, 1, 2], names)        # a formatter of fixed ticks, not a FixedFormatter
+
+    panel = Ticks()
+    panel.update(["a", "b", "c"])
+    panel.frame()
+    before = panel.full_redraws
+    panel.update(["10", "20", "30"])                     # same ticks, new labels: the background is stale
+    fast = fast_pixels(panel)
+    assert panel.full_redraws == before + 1
+    assert worst_tile(fast, full_redraw_pixels(panel)) < TILE_LIMIT
 
 
 @pytest.mark.parametrize("current, lo, hi, expected", [

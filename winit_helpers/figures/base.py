@@ -215,10 +215,15 @@ def _text_print(artist):
 def _axis_key(axis):
     """What the tick machinery of ``axis`` draws, beyond the limits: the label and any fixed ticks."""
     locator, formatter = axis.get_major_locator(), axis.get_major_formatter()
+    if isinstance(formatter, FixedFormatter):
+        labels = tuple(formatter.seq)
+    elif isinstance(locator, FixedLocator):       # e.g. set_xticks(ticks, labels): a function of fixed ticks
+        labels = (type(formatter).__name__, tuple(formatter.format_ticks(list(locator.locs))))
+    else:
+        labels = type(formatter).__name__
     return (axis.get_label_text(), axis.get_visible(), axis.get_label_position(),
             tuple(locator.locs) if isinstance(locator, FixedLocator) else type(locator).__name__,
-            tuple(formatter.seq) if isinstance(formatter, FixedFormatter) else type(formatter).__name__,
-            type(axis.get_minor_locator()).__name__)
+            labels, type(axis.get_minor_locator()).__name__)
 
 
 def jpeg_bytes(canvas):
