@@ -1,5 +1,6 @@
 """The live views the other layout tests do not cover (notebooks 4, 5 and 10): no collisions at any slider's
-minimum, default and maximum, nor at any drop-down option, in the default and the projector style.
+minimum, default and maximum, at the settings the questions and answers name (:data:`NAMED`), nor at any
+drop-down option, in the default and the projector style.
 
 A collision is what ``layout_checks.layout_problems`` finds from the artists' boxes in display coordinates:
 a legend over drawn data or out of its axes, text over text, merged tick labels, text out of the figure.
@@ -28,7 +29,23 @@ def cases():
             yield pytest.param(name, style, marks=marks, id=f"{name}-{style}")
 
 
-def positions(control):
+#: the settings notebook 5's questions and answers name (notebook 4's name only drop-down options; notebook 10's
+#: are checked in test_figures_modern.py), each with the other controls where they stand
+NAMED = {
+    "explore_activation_histograms": {
+        "multiplier": [0.01, 0.0302, 0.0447, 0.0741, 0.2, 1.29, 1.41, 1.51, 1.66],
+        "depth": [10, 30, 50],
+        "width": [10, 500],
+    },
+}
+
+
+def positions(control, named=()):
+    """The minimum, default and maximum of a slider (every option of a drop-down), then the named settings."""
+    return _ends(control) + [v for v in named if v not in _ends(control)]
+
+
+def _ends(control):
     if hasattr(control, "options"):
         return [o if not isinstance(o, tuple) else o[1] for o in control.options]
     if hasattr(control, "base"):
@@ -44,7 +61,7 @@ def test_no_collisions_at_any_slider_end(name, style):
         problems = []
         for cname, control in view.controls.items():
             start = control.value
-            for value in positions(control):
+            for value in positions(control, NAMED.get(name, {}).get(cname, ())):
                 control.value = value
                 assert view.error is None, view.error
                 problems += layout_problems(view.panel.fig, f"{name} ({style}) at {cname} = {value}")

@@ -77,7 +77,8 @@ def test_every_slider_answers_and_its_latency_is_recorded(notebook, lab_server, 
                 slider = sliders.nth(s)
                 slider.scroll_into_view_if_needed()
                 handle = slider.locator(".noUi-handle").first
-                label = _label(slider)
+                # wait until the slider has rendered its label and readout (the first one of a view can lag)
+                label = bl.check_slider_rendered(slider, f"{notebook.name}, view {v}")["label"] or "slider"
                 keys = [latency.key_latency(page, lab_server, img, handle, key) for key in KEYS]
                 moved = [k for k in keys if k is not None]
                 assert moved, f"{notebook.name}, view {v}, '{label}': no key press brought a new image"
