@@ -249,3 +249,22 @@ def test_every_view_says_once_how_to_step_and_type_and_what_redraws_late(name):
     if not late:
         assert "let go" not in text
     assert sum(1 for child in view.widget.children if child is view.hint) == 1
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_a_layers_axis_labels_whole_layers_at_every_depth(name):
+    """An axis of layers shows whole numbers, at depth 1 too (where matplotlib would pick 0.25 steps)."""
+    view = VIEWS[name]()
+    depth_controls = [c for n, c in view.controls.items() if "depth" in n and not hasattr(c, "options")]
+    for control in depth_controls:
+        for value in (control.min, control.max):
+            control.value = value
+            assert view.error is None, view.error
+            for ax in view.panel.fig.axes:
+                if not ax.get_visible() or not ax.get_xlabel().lower().startswith("layer"):
+                    continue
+                lo, hi = ax.get_xlim()
+                view.panel.fig.canvas.draw()
+                shown = [t.get_text() for t, x in zip(ax.get_xticklabels(), ax.get_xticks()) if lo <= x <= hi]
+                assert shown and all(t.replace("\u2212", "-").lstrip("-").isdigit() for t in shown), (
+                    f"{name} at {control.description} = {value}: the layers' axis reads {shown}")

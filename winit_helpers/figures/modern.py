@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 from matplotlib.lines import Line2D
 
 from ..maths import attention as att
@@ -171,6 +172,7 @@ class NormPanel(Panel):
             log_axis(ax, "y")       # without a norm the range spans 200 decades: powers of ten as 10^k
             ax.yaxis.set_major_formatter(LogTickFormatter(log10_data=False, mathtext=True))
             ax.set_xlabel("layer l")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))   # layers are whole numbers
         self.ax_f.set_ylabel("std of layer l's output")
         self.ax_g.set_ylabel("|dLoss/dW_l|")
         self.legend = self.fig.legend(handles=[self.f_ref, self.f_line, self.g_line, self.g_theory], loc="lower center",

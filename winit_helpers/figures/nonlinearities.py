@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.patches import Polygon
+from matplotlib.ticker import MaxNLocator
 
 from .._checks import check_positive_int
 from ..maths.forward import draw_samples, run_stack
@@ -79,6 +80,8 @@ class HistogramPanel(Panel):
         (self.std_line,) = ax.plot([], [], "o-", color=SIM_COLOR, ms=3.5, label="simulation")
         (self.theory,) = ax.plot([], [], **THEORY, label="theory (infinitely wide)")
         ax.set_xlabel("layer")
+        for axes in (self.ax, ax):                                   # layers are whole numbers
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
         # in the band kept free above the data (log_limits_with_band): it covers no point, wherever they are
         ax.legend(loc="upper center", fontsize=font_size(8), frameon=False)
         self._cache = DepthDrawCache()     # a move of depth draws only the new layers
@@ -156,7 +159,8 @@ class HistogramPanel(Panel):
     @staticmethod
     def _message(stats, activation):
         first, last = stats.h_std[0], stats.h_std[-1]
-        text = f"Activation std: {first:.3g} at layer 1, {last:.3g} at layer {stats.depth}."
+        text = (f"Activation std: {first:.3g} at layer 1, {last:.3g} at layer {stats.depth}." if stats.depth > 1
+                else f"Activation std: {first:.3g} at layer 1.")
         counts, edges = stats.h_hist[-1]
         lowest, bound = activation_range(activation)
         if np.isfinite(bound) and lowest == -bound:           # tanh-like: saturates near +-bound
