@@ -1,4 +1,4 @@
-"""The live views the other layout tests do not cover (notebooks 4, 5 and 10): no collisions at any slider's
+"""The live views the other layout tests do not cover, or not in both styles (notebooks 4, 5, 7 and 10): no collisions at any slider's
 minimum, default and maximum, at the settings the questions and answers name (:data:`NAMED`), nor at any
 drop-down option, in the default and the projector style.
 
@@ -12,7 +12,7 @@ from winit_helpers.live import all_views
 from winit_helpers.style import use_default_style, use_projector_style
 
 VIEWS = all_views()
-CHECKED = ["explore_forward_backward", "explore_activation_histograms",
+CHECKED = ["explore_forward_backward", "explore_activation_histograms", "explore_framework_defaults",
            "explore_attention", "explore_normalisation", "explore_residual_stream"]
 
 

@@ -72,24 +72,3 @@ def test_the_depth_cache_gives_draw_networks_numbers_at_every_depth_in_any_order
     assert cache.square_key is None and cache.units == []
     with pytest.raises(ValueError, match="n_samples"):
         cache.get((30, 30), "normal", 1, 0)
-
-
-def test_notebook_7s_figure_has_no_collisions_in_the_projector_style_at_any_slider_end():
-    from layout_checks import layout_problems
-    from test_layout_views_c import positions
-    from winit_helpers.live import all_views
-    from winit_helpers.style import use_default_style, use_projector_style
-    use_projector_style()
-    try:
-        view = all_views()["explore_framework_defaults"]()
-        problems = []
-        for name, control in view.controls.items():
-            start = control.value
-            for value in positions(control):
-                control.value = value
-                assert view.error is None, view.error
-                problems += layout_problems(view.panel.fig, f"projector, {name} = {value}")
-            control.value = start
-        assert not problems, "\n".join(problems)
-    finally:
-        use_default_style()
