@@ -199,8 +199,17 @@ def next_layer(x, scale, rng, method="weights", rescale=1.0):
     n_samples, width = x.shape
     if method == "weights":
         return x @ (rng.normal(0.0, scale, size=(width, width)) * rescale)
-    r = np.linalg.qr(x.T, mode="r")
-    return r.T @ rng.normal(0.0, scale * rescale, size=(n_samples, width))
+    return sampled_product(x, rng.normal(0.0, scale * rescale, size=(n_samples, width)))
+
+
+def sampled_product(x, noise):
+    """``x @ W`` drawn from its distribution given ``x``, for W of independent normal weights, without W.
+
+    With ``x.T = Q R`` (Q: fan_in x n_samples, orthonormal columns), ``x @ W = R.T @ (Q.T @ W)``, and
+    ``Q.T @ W`` is a matrix of independent normal numbers with W's std: pass them as ``noise``
+    (n_samples x fan_out). Needs n_samples <= fan_in.
+    """
+    return np.linalg.qr(x.T, mode="r").T @ noise
 
 
 def _moments(flat, ones):
@@ -432,9 +441,8 @@ def draw_network(widths, distribution="normal", *, n_samples=200, seed=0):
 class SampledWeights:
     """Stands for a (fan_in, fan_out) matrix of independent normal(0, std) weights that is never drawn.
 
-    ``h @ it`` draws the product from its distribution given ``h`` (as :func:`simulate`'s
-    ``method="samples"``): with ``h.T = Q R``, ``h @ W = R.T @ (Q.T @ W)``, and ``Q.T @ W`` is an
-    n_samples x fan_out matrix of independent normal(0, std) numbers: ``std * units``, drawn beforehand.
+    ``h @ it`` draws the product from its distribution given ``h`` (:func:`sampled_product`, as
+    :func:`simulate`'s ``method="samples"``), with ``std * units`` as the normal numbers ``Q.T @ W``.
     Needs n_samples <= fan_in. The forward pass only: no gradient flows back through it.
     """
     __array_ufunc__ = None         # numpy leaves ``h @ it`` to __rmatmul__
@@ -447,8 +455,7 @@ class SampledWeights:
     def __rmatmul__(self, h):
         if h.shape[0] != self.units.shape[0]:
             raise ValueError(f"sampled weights were drawn for {self.units.shape[0]} samples, got {h.shape[0]}")
-        r = np.linalg.qr(h.T, mode="r")                 # n_samples x n_samples (h.T is fan_in x n_samples)
-        return r.T @ (self.std * self.units)
+        return sampled_product(h, self.std * self.units)
 
     @property
     def T(self):
