@@ -17,6 +17,9 @@ from winit_helpers.live import all_views  # noqa: E402
 from winit_helpers.live.fan_in import FAN_IN_STEPS  # noqa: E402
 from winit_helpers.maths.forward import next_layer, simulate  # noqa: E402
 
+#: what matplotlib draws, pixel by pixel: run at the pinned versions, not by `make test-floors` (see its comment)
+pytestmark = pytest.mark.drawing
+
 VIEWS = all_views()
 
 

@@ -202,3 +202,17 @@ def test_command_line_error_says_what_to_change(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode == 1
     assert "numpy has no version bound; give it a tested lower bound" in run.stderr
+
+
+def test_matplotlibs_floor_is_the_minor_release_the_drawing_tests_see():
+    """`make test-floors` leaves out the tests marked `drawing` because they see matplotlib alone and its floor is
+    the same minor release as every version the requirement admits (so the pixels are matplotlib's pinned ones)."""
+    (mpl,) = [r for r in _named_requirements(REQUIREMENTS) if r.name == "matplotlib"]
+    floor = Version(_floor(mpl))
+    caps = [Version(s.version) for s in mpl.specifier if s.operator == "<"]
+    assert caps and caps[0] <= Version(f"{floor.major}.{floor.minor + 1}"), (
+        f"matplotlib {mpl.specifier} admits minor releases above its floor {floor}: run the drawing tests at the "
+        "floors too (drop -m 'not drawing' from make test-floors) or cap matplotlib below the next minor release")
+    installed = Version(version("matplotlib"))
+    assert (installed.major, installed.minor) == (floor.major, floor.minor), installed
+    assert '-m "not drawing"' in (ROOT / "Makefile").read_text()

@@ -14,6 +14,9 @@ from winit_helpers.figures.limits import depth_axis_end, log_limits_with_band
 from winit_helpers.live import all_views
 from winit_helpers.maths import meanfield as mf
 
+#: what matplotlib draws, pixel by pixel: run at the pinned versions, not by `make test-floors` (see its comment)
+pytestmark = pytest.mark.drawing
+
 #: every setting that a notebook's questions, answers or exercises, or docs/teaching.md, name for these views
 NAMED = {
     "explore_edge_of_chaos": {          # notebook 8 "Try it", its answers, exercise 2; the guide's segment 8

@@ -11,6 +11,9 @@ from layout_checks import layout_problems
 from winit_helpers.live import all_views
 from winit_helpers.style import use_default_style, use_projector_style
 
+#: what matplotlib draws, pixel by pixel: run at the pinned versions, not by `make test-floors` (see its comment)
+pytestmark = pytest.mark.drawing
+
 VIEWS = all_views()
 CHECKED = ["explore_forward_backward", "explore_activation_histograms", "explore_framework_defaults",
            "explore_attention", "explore_normalisation", "explore_residual_stream"]

@@ -15,6 +15,9 @@ from PIL import Image
 from winit_helpers.figures.base import JPEG_QUALITY, LIVE_DPI, Panel, steady_range
 from winit_helpers.live import all_views
 
+#: what matplotlib draws, pixel by pixel: run at the pinned versions, not by `make test-floors` (see its comment)
+pytestmark = pytest.mark.drawing
+
 VIEWS = all_views()
 TILE = 32
 #: a tile may differ this much where a line crosses a baked legend or label (drawn over rather than under it);
