@@ -32,7 +32,7 @@ NAMED = {
     "explore_lsuv": {"depth": [2, 10, 30], "width": [20, 100, 200]},
     "explore_residual": {"depth": [1, 50, 100], "width": [20, 100, 200]},
     "explore_training": {"depth": [1, 8, 10, 12, 30, 50], "scale": [1.0]},   # notebook 6's "Try it", the guide
-    "explore_framework_defaults": {"depth": [1, 10, 30, 50], "width": [10, 256, 1000]},
+    "explore_framework_defaults": {"depth": [1, 10, 30, 50], "width": [10, 256, 500]},
 }
 
 

@@ -12,6 +12,6 @@ def explore_framework_defaults(seed=0):
         "framework": dropdown("default of", list(FRAMEWORKS)),
         "activation": dropdown("activation", ["relu", "linear", "tanh"]),
         "depth": int_slider("depth", 10, 1, MAX_DEPTH, continuous=False),
-        "width": int_slider("width", 256, 10, 1000, step=2, continuous=False),
+        "width": int_slider("width", 256, 10, 500, step=2, continuous=False),   # 50 x 500 x 500 weights stay drawn
     }
     return LiveView(FrameworkPanel(), controls, fixed={"seed": seed})
