@@ -58,19 +58,24 @@ def norm_panel():
 
 
 def test_the_normalisation_view_draws_each_scale_it_reaches():
-    """On the slider's grid (kept from one side-by-side run; the slider's values may differ from the powers of two
-    in their last bits) and off it (a typed value), after moves of the depth and the norm."""
+    """At the slider's values (which may differ from the powers of two in their last bits), at a typed value, after
+    moves of the depth and the norm, and back at settings seen before (their runs are kept)."""
     from winit_helpers.live.modern import explore_normalisation
     view = explore_normalisation(seed=4)
-    assert NormPanel.scale_grid() == [0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0]
     for depth, norm, scale in ((50, "layer", 10 ** (3 * np.log10(2))), (50, "layer", 0.3), (7, "batch", 0.125),
-                               (7, "none", 2 ** -0.5), (50, "layer", 4.0)):
+                               (7, "none", 2 ** -0.5), (50, "layer", 4.0), (50, "batch", 4.0), (50, "layer", 0.3),
+                               (7, "batch", 0.125), (51, "batch", 0.125), (50, "layer", 8.0)):
         view.controls["depth"].value, view.controls["norm"].value, view.controls["scale"].value = depth, norm, scale
         assert view.error is None, view.error
         run = norm_stack(depth, NormPanel.width, scale, norm, n_samples=NormPanel.n_samples, seed=4)
         np.testing.assert_allclose(view.panel.f_line.get_ydata(), run.out_std, rtol=1e-9)
         np.testing.assert_allclose(view.panel.g_line.get_ydata(), run.grad_norm, rtol=1e-9)
+        ref = norm_stack(depth, NormPanel.width, 1.0, norm, n_samples=NormPanel.n_samples, seed=4)
+        np.testing.assert_allclose(view.panel.f_ref.get_ydata(), ref.out_std, rtol=1e-9)
+        np.testing.assert_allclose(view.panel.g_ref.get_ydata(), ref.grad_norm, rtol=1e-9)
         assert f"weight std = {scale:.3g}/sqrt" in view.panel.ax_f.get_title()
+    with pytest.raises(ValueError, match="scale must be a finite number > 0"):
+        view.panel.update(scale=0.0, norm="layer", depth=5)
 
 
 @pytest.mark.parametrize("norm", ["layer", "batch", "none"])

@@ -20,8 +20,9 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 from matplotlib.lines import Line2D
 
+from .._checks import check_positive_float
 from ..maths import attention as att
-from ..maths.normalisation import norm_stack, norm_stacks, stack_draws
+from ..maths.normalisation import norm_stack, stack_draws
 from ..maths.residual_stream import STREAM_RULES, prenorm_stream, stream_alpha, stream_draws
 from ..maths.theory import grad_scale_with_norm, iid_softmax_entropy, prenorm_mean_square
 from ..style import font_size
@@ -145,12 +146,6 @@ class NormPanel(Panel):
         self._runs, self._draws, self._steady = {}, {}, False     # _steady: the limits hold data (not matplotlib's first guess)
         super().__init__(fig)
 
-    @classmethod
-    def scale_grid(cls):
-        """The scales the live view's slider steps through: 1/scale_span to scale_span in doublings, 1 included."""
-        k = round(math.log2(cls.scale_span))
-        return [2.0 ** i for i in range(-k, k + 1)]
-
     def draws(self, depth, seed):
         """The stack's random numbers (they do not depend on the scale or the norm), kept for the last depth and seed."""
         key = (depth, seed)
@@ -158,29 +153,18 @@ class NormPanel(Panel):
             self._draws = {key: stack_draws(depth, self.width, n_samples=self.n_samples, seed=seed)}
         return self._draws[key]
 
-    kept = 12        # norms x depths whose runs are kept: stepping the depth or the norm back and forth costs nothing
-
-    def runs(self, norm, depth, seed):
-        """The network at every scale of :meth:`scale_grid`, computed side by side (at about the cost of two
-        scales, so that a move of the scale slider only draws); kept for the last ``kept`` norms, depths and seeds."""
-        key = (norm, depth, seed)
-        if key not in self._runs:
-            grid = self.scale_grid()
-            runs = norm_stacks(depth, self.width, grid, norm, n_samples=self.n_samples, draws=self.draws(depth, seed))
-            if len(self._runs) >= self.kept:
-                del self._runs[next(iter(self._runs))]        # the oldest
-            self._runs[key] = dict(zip(grid, runs))
-        return self._runs[key]
+    kept = 64        # runs kept: stepping a slider back and forth, or the norm, computes nothing the second time
 
     def run(self, scale, norm, depth, seed):
-        """``(run, ref)``: the network at ``scale`` and at scale 1. A scale on the grid (to 1e-9: a slider's value
-        may differ from the power of two in its last bits) is taken from :meth:`runs`; any other is computed."""
-        runs = self.runs(norm, depth, seed)
-        for grid_scale, run in runs.items():
-            if abs(math.log(scale / grid_scale)) < 1e-9:
-                return run, runs[1.0]
-        return norm_stack(depth, self.width, scale, norm, n_samples=self.n_samples,
-                          draws=self.draws(depth, seed)), runs[1.0]
+        """The network at ``scale``, kept for the last :attr:`kept` scales, norms, depths and seeds. Scales that
+        agree to 1e-9 share a run (a slider's value may differ from a power of two in its last bits)."""
+        key = (round(math.log2(check_positive_float("scale", scale)), 9), norm, depth, seed)
+        if key not in self._runs:
+            if len(self._runs) >= self.kept:
+                del self._runs[next(iter(self._runs))]        # the oldest
+            self._runs[key] = norm_stack(depth, self.width, scale, norm, n_samples=self.n_samples,
+                                         draws=self.draws(depth, seed))
+        return self._runs[key]
 
     def draw(self):
         # the legend is the figure's, below the axes: inside them it would cover a curve at some scale and norm
@@ -203,7 +187,7 @@ class NormPanel(Panel):
 
     def update(self, scale=1.0, norm="layer", depth=50, seed=0):
         depth = int(depth)
-        run, ref = self.run(scale, norm, depth, seed)
+        run, ref = self.run(scale, norm, depth, seed), self.run(1.0, norm, depth, seed)
         layers = np.arange(1, depth + 1)
         self.f_ref.set_data(layers, ref.out_std)
         self.f_line.set_data(layers, run.out_std)

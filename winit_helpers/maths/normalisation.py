@@ -84,49 +84,33 @@ def norm_stack(depth, width, scale, norm="layer", *, n_samples=64, seed=0, eps=E
     working with them as they are (a scale far from 1 over many layers overflows; keep depth * |log10 scale|
     below about 300).
     """
-    return norm_stacks(depth, width, [scale], norm, n_samples=n_samples, seed=seed, eps=eps, draws=draws)[0]
-
-
-def norm_stacks(depth, width, scales, norm="layer", *, n_samples=64, seed=0, eps=EPS, draws=None):
-    """:func:`norm_stack` at each of ``scales``, for the same network: one :class:`NormStack` per scale.
-
-    The scales run side by side along a leading axis of every array, so a few of them cost little more than
-    one (a live view computes every scale of its slider at once).
-    """
     depth = check_positive_int("depth", depth)
     width = check_positive_int("width", width, minimum=2)
-    scales = [check_positive_float("scale", scale) for scale in scales]
+    scale = check_positive_float("scale", scale)
     n_samples = check_positive_int("n_samples", n_samples, minimum=2)
     axis = NORMS[check_choice("norm", norm, list(NORMS))]
-    for scale in scales:
-        if norm == "none" and depth * abs(np.log10(scale * 1.0)) > 300:
-            raise ValueError(f"without a norm, {depth} layers at scale {scale:g} would overflow float64 "
-                             f"(the std changes by a factor {scale:g} per layer); use a smaller depth or a scale nearer 1")
+    if norm == "none" and depth * abs(np.log10(scale * 1.0)) > 300:
+        raise ValueError(f"without a norm, {depth} layers at scale {scale:g} would overflow float64 "
+                         f"(the std changes by a factor {scale:g} per layer); use a smaller depth or a scale nearer 1")
     x, unit, r = draws if draws is not None else stack_draws(depth, width, n_samples=n_samples, seed=seed)
     if unit.shape != (depth, width, width) or x.shape != (n_samples, width):
         raise ValueError(f"draws hold {unit.shape[0]} layers of width {unit.shape[1]} and {x.shape[0]} samples; "
                          f"need {depth} of width {width} and {n_samples} samples")
-    c = np.array(scales, dtype=float)[:, None, None]          # one scale per slice of the leading axis
-    if axis is not None:
-        axis -= 2                                               # -1: over a sample's units; -2: over the batch
-    x = np.broadcast_to(x, (len(scales),) + x.shape)
-    inputs, parts, outputs = [], [], []
+    inputs, parts, out_std = [], [], np.empty(depth)
     for l in range(depth):
         inputs.append(x)
-        z = (x @ unit[l]) * c                    # x @ W_l with W_l = scale * unit[l]
+        z = (x @ unit[l]) * scale                  # x @ W_l with W_l = scale * unit[l]
         if axis is None:
             x = z
         else:
             parts.append(_parts(z, axis, eps))
             x = parts[-1][0]
-        outputs.append(x)
-    out_std = np.stack(outputs, axis=1).std(axis=(2, 3))
-    loss = np.sum(x * r, axis=(1, 2)) / n_samples
-    dx = np.broadcast_to(r / n_samples, x.shape)
-    grads = np.empty((len(scales), depth))
+        out_std[l] = x.std()
+    loss = float(np.sum(x * r) / n_samples)
+    dx = r / n_samples
+    grads = np.empty(depth)
     for l in range(depth - 1, -1, -1):
         dz = dx if axis is None else _backward(*parts[l], dx, axis)
-        grads[:, l] = np.linalg.norm(inputs[l].swapaxes(1, 2) @ dz, axis=(1, 2))
-        dx = (dz @ unit[l].T) * c
-    weight_norm = np.linalg.norm(unit, axis=(1, 2))
-    return [NormStack(out_std[k], grads[k], scale * weight_norm, float(loss[k])) for k, scale in enumerate(scales)]
+        grads[l] = np.linalg.norm(inputs[l].T @ dz)
+        dx = (dz @ unit[l].T) * scale
+    return NormStack(out_std, grads, scale * np.linalg.norm(unit, axis=(1, 2)), loss)
