@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import integrate, optimize
 
-from winit_helpers.exercises import basics, chaos, frameworks, gradients, isometry, nonlinear, training
+from winit_helpers.exercises import basics, chaos, frameworks, gradients, isometry, modern, nonlinear, training
 from winit_helpers.exercises._check import FormulaCheck
 
 TRUNC = 0.87962566103423978      # std of N(0, 1) cut to [-2, 2]
@@ -88,6 +88,16 @@ FORMULAS = {
         (lambda d, g: g ** (1 / d) - 1, "the value of a**2"),
         (lambda d, g: math.sqrt(g ** (1 / d)), "must come off first"),
         (lambda d, g: math.sqrt((g - 1) / d), "first term of a Taylor series")]),
+    "query_key_std": (modern.check_query_key_std, lambda d, v: (v / d) ** 0.25, [
+        (lambda d, v: math.sqrt(v / d), "each of variance s**2 * s**2"),
+        (lambda d, v: 1 / math.sqrt(d), "Vaswani et al.'s divisor"),
+        (lambda d, v: v / d, "take its fourth root"),
+        (lambda d, v: (v * d) ** 0.25, "do not multiply")]),
+    "stream_branch_scale": (modern.check_stream_branch_scale, lambda n, g: math.sqrt((g - 1) / n), [
+        (lambda n, g: math.sqrt(g ** (1 / n) - 1), "notebook 9's answer"),
+        (lambda n, g: 1 / math.sqrt(n), "GPT-2's scale"),
+        (lambda n, g: (g - 1) / n, "the value of a**2"),
+        (lambda n, g: math.sqrt(g / n), "may add only max_growth - 1")]),
 }
 MISTAKES = [(name, k) for name, (_, _, wrongs) in FORMULAS.items() for k in range(len(wrongs))]
 
