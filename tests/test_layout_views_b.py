@@ -31,7 +31,10 @@ NAMED = {
     },
     "explore_lsuv": {"depth": [2, 10, 30], "width": [20, 100, 200]},
     "explore_residual": {"depth": [1, 50, 100], "width": [20, 100, 200]},
-    "explore_training": {"depth": [1, 8, 10, 12, 30, 50], "scale": [1.0]},   # notebook 6's "Try it", the guide
+    "explore_training": {"depth": [1, 8, 10, 12, 30, 50],     # notebook 6's "Try it" and answers, the guide
+                         # the answers' multipliers 0.78 0.87 1.10 1.20 1.23 1.38 1.41 1.58 1.78, as the slider's
+                         # grid holds them (10 ** (k / 100)); its readout shows two decimals
+                         "scale": [1.0] + [10 ** (k / 100) for k in (-11, -6, 4, 8, 9, 14, 15, 20, 25)]},
     "explore_framework_defaults": {"depth": [1, 10, 30, 50], "width": [10, 256, 500]},
 }
 
