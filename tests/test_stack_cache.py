@@ -69,3 +69,24 @@ def test_the_histogram_figure_after_any_moves_is_the_figure_drawn_fresh():
         assert len(drawn["violins"]) == len(fresh["violins"]) == move["depth"]
         for a, b in zip(drawn["violins"], fresh["violins"]):
             np.testing.assert_array_equal(a, b)
+
+
+def test_get_waits_for_the_layer_a_slow_prefetch_is_drawing(monkeypatch):
+    """A prefetch whose draw is slow to land (as under load) must not be overtaken by get's own draws."""
+    import threading
+    import time
+    from winit_helpers.figures import stack_cache
+
+    def slow_in_the_background(*args, **kwargs):
+        out = unit_weights(*args, **kwargs)
+        if threading.current_thread().name == "winit-prefetch":
+            time.sleep(0.02)
+        return out
+
+    unit_weights = stack_cache.unit_weights
+    monkeypatch.setattr(stack_cache, "unit_weights", slow_in_the_background)
+    cache = DepthDrawCache()
+    same_as_draw_network(cache, 1, 30)
+    cache.prefetch(20)
+    same_as_draw_network(cache, 20, 30)
+    same_as_draw_network(cache, 21, 30)
