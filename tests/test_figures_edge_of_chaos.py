@@ -172,3 +172,17 @@ def test_log_axis_labels_at_every_slider_end_and_default(grid):
             for ax in (view.panel.ax_q, view.panel.ax_d):
                 assert_log_ticks_state_their_positions(ax.yaxis, f"{name} = {value}")
         control.value = start
+
+
+def test_the_figure_after_any_moves_is_the_figure_drawn_fresh(grid):
+    """The panel keeps runs and deepens the theory on a depth move: what it draws must not depend on the path."""
+    panel = ChaosPanel(grid=grid)
+    moves = [(4.0, 3.0, 30), (4.0, 3.0, 60), (4.0, 3.0, 7), (4.0, 3.0, 45), (1.0, 0.05, 30), (1.0, 0.05, 60),
+             (4.0, 3.0, 60), (2.5, 0.5, 1), (2.5, 0.5, 33)]
+    for sw, sb, depth in moves:
+        drawn = panel.update(sigma_w=sw, sigma_b=sb, depth=depth).drawn
+        fresh = ChaosPanel(grid=grid).update(sigma_w=sw, sigma_b=sb, depth=depth).drawn
+        assert drawn.keys() == fresh.keys()
+        for key in drawn:
+            np.testing.assert_array_equal(np.asarray(drawn[key]), np.asarray(fresh[key]), err_msg=f"{key} {sw, sb, depth}")
+        assert len(panel.q_theory.get_ydata()) == depth + 1

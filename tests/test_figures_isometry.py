@@ -235,3 +235,19 @@ def test_the_static_figures_take_the_seed():
     np.testing.assert_array_equal(a.mean_square, b.mean_square)
     assert not np.array_equal(a.mean_square, c.mean_square)
     plt.close("all")
+
+
+def test_the_spectrum_after_any_moves_is_the_spectrum_drawn_fresh():
+    """Stacks are kept for the last widths (and dropped past that) and the two schemes run in two threads:
+    what the panel draws must not depend on the path taken to a setting."""
+    panel = SpectrumPanel()
+    moves = [(64, 250, "tanh", 0.3), (64, 25, "relu", 0.3), (5, 50, "linear", 0.1), (40, 75, "tanh", 4.0),
+             (64, 250, "tanh", 0.3), (3, 25, "tanh", 0.001)]
+    for depth, width, activation, q_star in moves:
+        drawn = panel.update(depth=depth, width=width, activation=activation, q_star=q_star, seed=2).drawn
+        fresh = SpectrumPanel().update(depth=depth, width=width, activation=activation, q_star=q_star, seed=2).drawn
+        for key in ("histogram", "theory_line", "measured"):
+            for scheme in ("orthogonal", "gaussian"):
+                np.testing.assert_array_equal(drawn[key][scheme], fresh[key][scheme], err_msg=f"{key} {scheme}")
+        assert drawn["setting"] == fresh["setting"]
+        assert len(panel._stacks) <= panel.kept_stacks

@@ -164,3 +164,12 @@ def test_exercise_checks_accept_the_solutions_and_name_the_mistakes(capsys):
     assert "square root" in capsys.readouterr().out
     assert not check_branch_scale(lambda d, g: None)
     assert "it returned None" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["orthogonal", "gaussian"])
+def test_weight_stack_with_a_gain_is_gain_times_the_unit_stack(kind):
+    unit = iso.weight_stack(3, 7, kind, seed=5)
+    np.testing.assert_allclose(iso.weight_stack(3, 7, kind, seed=5, gain=2.5), 2.5 * unit, rtol=1e-15)
+    if kind == "orthogonal":     # layer by layer, the matrices orthogonal() draws from the same generator
+        rng = np.random.default_rng(5)
+        np.testing.assert_array_equal(unit, np.stack([iso.orthogonal(7, seed=rng) for _ in range(3)]))

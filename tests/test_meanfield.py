@@ -138,3 +138,34 @@ def test_rows_times_w_gives_the_statistics_of_w_times_columns(sw, sb):
         q, c, chi = _column_convention_run(sw, sb, 30, 200, c0, seed)
         assert np.allclose(run.q, q, rtol=1e-9) and np.allclose(run.c[1:], c, atol=1e-9)
         assert np.allclose(run.chi, chi, rtol=1e-9)
+
+
+@pytest.mark.parametrize("sw, sb", [(1.0, 0.05), (4.0, 3.0), (2.5, 0.5)])
+def test_deepen_gives_the_numbers_theory_gives_at_that_depth(sw, sb):
+    shallow = mf.theory(sw, sb, depth=12)
+    for depth in (1, 12, 13, 40):                    # cut, same, one more, many more
+        fresh, deeper = mf.theory(sw, sb, depth=depth), mf.deepen(shallow, depth)
+        np.testing.assert_array_equal(deeper.q, fresh.q)
+        np.testing.assert_array_equal(deeper.c, fresh.c)
+        assert (deeper.q_star, deeper.chi1, deeper.c_star, deeper.depth_scale) == \
+            (fresh.q_star, fresh.chi1, fresh.c_star, fresh.depth_scale)
+    with pytest.raises(ValueError, match="depth must be a whole number"):
+        mf.deepen(shallow, 0)
+
+
+def test_the_pair_expectations_are_the_same_with_or_without_the_derivative_term():
+    q, c = 3.0, np.array([0.2, 0.6, 0.99])
+    pp, dd = mf._pair_expectations(q, c)
+    pp_only, none = mf._pair_expectations(q, c, derivative=False)
+    np.testing.assert_array_equal(pp_only, pp)
+    assert none is None
+    # both against a plain 2-D product rule written out here, with Gauss-Hermite nodes (320 each way; from 240
+    # to 320 nodes the reference itself still moved by 5e-10: tanh's poles slow Gauss-Hermite down)
+    z, wz = np.polynomial.hermite_e.hermegauss(320)
+    wz = wz / wz.sum()
+    z1, z2 = np.meshgrid(z, z, indexing="ij")
+    w2 = np.outer(wz, wz)
+    for k, ck in enumerate(c):
+        u1, u2 = np.sqrt(q) * z1, np.sqrt(q) * (ck * z1 + np.sqrt(1 - ck * ck) * z2)
+        assert pp[k] == pytest.approx(np.sum(w2 * np.tanh(u1) * np.tanh(u2)), abs=1e-8)
+        assert dd[k] == pytest.approx(np.sum(w2 / np.cosh(u1) ** 2 / np.cosh(u2) ** 2), abs=1e-8)

@@ -149,11 +149,13 @@ class ChaosPanel(Panel):
 
         Both depend on the depth only through how many layers are kept (the first l layers of a deeper network are
         the same network), so the deepest computed for the last few (sigma_w, sigma_b) is kept and cut: moving the
-        depth slider down, or back and forth, computes nothing.
+        depth slider down, or back and forth, computes nothing, and moving it up computes the theory's new layers
+        only (:func:`~winit_helpers.maths.meanfield.deepen`; the simulation, far cheaper, runs again).
         """
         key = (float(sigma_w), float(sigma_b))
         if key not in self._runs or self._runs[key][0] < depth:
-            th = mf.theory(sigma_w, sigma_b, depth, q0=1.0, c0=self.c0)
+            th = mf.deepen(self._runs[key][1], depth) if key in self._runs else \
+                mf.theory(sigma_w, sigma_b, depth, q0=1.0, c0=self.c0)
             noise = (self.noise[0][:depth], self.noise[1][:depth])
             run = mf.run_tanh_network(sigma_w, sigma_b, noise, q0=1.0, c0=self.c0, seed=self.seed + 1)
             self._runs.pop(key, None)
@@ -164,7 +166,7 @@ class ChaosPanel(Panel):
         if full == depth:
             return th, run
         n = depth + 1
-        return (replace(th, q=th.q[:n], c=th.c[:n]),
+        return (mf.deepen(th, depth),
                 replace(run, q=run.q[:n], c=run.c[:n], chi=run.chi[:depth], distance=run.distance[:n]))
 
     def update(self, sigma_w=1.0, sigma_b=0.05, depth=30):

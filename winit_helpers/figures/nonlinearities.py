@@ -116,6 +116,8 @@ class HistogramPanel(Panel):
         draws = self._draws(widths, distribution, n_samples, seed, method)
         stats = run_stack(widths, scheme, activation, gain=gain, multiplier=multiplier, bins=self.bins,
                           draws=draws, method=method)
+        if method == "weights":
+            self._cache.prefetch(MAX_DEPTH)          # the deeper layers, drawn while the learner looks at this figure
         theory = mean_field(widths, layer_stds(widths, scheme, gain=gain, multiplier=multiplier), activation)
         tops, outlines = [], []
         for k, poly in enumerate(self.violins):

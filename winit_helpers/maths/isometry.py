@@ -63,7 +63,12 @@ def weight_stack(depth, width, kind="orthogonal", seed=0, gain=1.0):
     rng = make_rng(seed)
     if kind == "gaussian":
         return rng.standard_normal((depth, width, width)) * (gain / np.sqrt(width))
-    return gain * np.stack([orthogonal(width, seed=rng) for _ in range(depth)])
+    out = np.empty((depth, width, width))
+    for layer in range(depth):                    # each matrix straight into its place: no stacked copy
+        out[layer] = orthogonal(width, seed=rng)
+    if gain != 1.0:
+        out *= gain
+    return out
 
 
 def _check_stack(weights):

@@ -21,7 +21,7 @@ trapezoid rule of :mod:`.gaussian` (fine enough for ``tanh``'s nearest complex p
 
 Used by notebook 8 (all of it) and notebook 9 (:func:`critical_line`), and by :mod:`.theory`.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -131,28 +131,40 @@ def edge_sigma_w(sigma_b, activation="tanh"):
 
 
 def _pair_nodes(q):
-    """2-D nodes (z1, z2) and weights inside the disc |z| <= 8.5 (the corners weigh nothing), fine enough for variance q."""
+    """2-D nodes and weights inside the disc |z| <= 8.5 (the corners weigh nothing), fine enough for variance q.
+
+    Returns ``(z, row, z1, z2, w)``: the 1-D nodes ``z``, and for each 2-D node the index ``row`` of its ``z1``
+    in ``z`` (``z1 = z[row]``), ``z1``, ``z2`` and its weight.
+    """
     return _disc_nodes(len(smooth_nodes(np.sqrt(float(q)))[0]))
 
 
 @lru_cache(maxsize=64)
 def _disc_nodes(count):
     z, w = nodes(count, _SMOOTH_ZMAX)
-    z1, z2 = np.meshgrid(z, z, indexing="ij")
-    ww = np.outer(w, w)
-    keep = z1 ** 2 + z2 ** 2 <= _SMOOTH_ZMAX ** 2
-    return z1[keep], z2[keep], ww[keep]
+    row, col = np.meshgrid(np.arange(count), np.arange(count), indexing="ij")
+    keep = z[row] ** 2 + z[col] ** 2 <= _SMOOTH_ZMAX ** 2
+    row, col = row[keep], col[keep]
+    out = (z, row, z[row], z[col], np.outer(w, w)[keep])
+    for a in out[1:]:
+        a.flags.writeable = False          # cached: shared by every call
+    return out
 
 
-def _pair_expectations(q, c, activation="tanh"):
-    """``E[phi(u1) phi(u2)]`` and ``E[phi'(u1) phi'(u2)]`` for u ~ N(0, q [[1, c], [c, 1]]), c an array."""
+def _pair_expectations(q, c, activation="tanh", derivative=True):
+    """``E[phi(u1) phi(u2)]`` and ``E[phi'(u1) phi'(u2)]`` for u ~ N(0, q [[1, c], [c, 1]]), c an array.
+
+    ``derivative=False`` skips the second (returns None for it): the layer-by-layer theory needs only the first.
+    ``u1 = sqrt(q) z1`` takes only the 1-D nodes' values, so phi(u1) is computed on those and spread out.
+    """
     f, df, _, _ = _phi(activation)
     c = np.clip(np.asarray(c, dtype=float), -1.0, 1.0)
-    z1, z2, w = _pair_nodes(q)
+    z, row, z1, z2, w = _pair_nodes(q)
     s = np.sqrt(q)
-    u1 = s * z1
+    u1 = s * z
     u2 = s * (c[..., None] * z1 + np.sqrt(1.0 - c * c)[..., None] * z2)
-    return (f(u2) * w) @ f(u1), (df(u2) * w) @ df(u1)
+    pp = (f(u2) * w) @ f(u1)[row]
+    return pp, ((df(u2) * w) @ df(u1)[row] if derivative else None)
 
 
 def correlation_map(c, sigma_w, sigma_b, q=None, activation="tanh"):
@@ -184,6 +196,7 @@ class MeanField:
     depth_scale: float     # xi_c = -1 / ln(chi_c): layers over which correlations settle (inf at the edge)
     q: np.ndarray          # q_l, l = 0 .. depth (both inputs share it)
     c: np.ndarray          # c_l, l = 0 .. depth, shape (depth + 1, number of starting correlations)
+    activation: str = "tanh"
 
     @property
     def phase(self):
@@ -231,16 +244,37 @@ def theory(sigma_w, sigma_b, depth=30, q0=1.0, c0=(0.2, 0.6, 0.99), activation="
     c0 = np.atleast_1d(np.asarray(c0, dtype=float))
     if np.any(np.abs(c0) > 1):
         raise ValueError(f"c0 holds correlations and must lie in [-1, 1], got {c0!r}")
+    q, c = _layers(sw, sb, q0, c0, depth, activation)
+    c_star, chi_c = correlation_fixed_point(sw, sb, activation)
+    with np.errstate(divide="ignore"):
+        xi = np.inf if abs(chi_c - 1.0) < 1e-12 else float(-1.0 / np.log(chi_c))
+    return MeanField(sw, sb, fixed_point(sw, sb, activation), chi1(sw, sb, activation), c_star, xi, q, c, activation)
+
+
+def deepen(mean_field, depth):
+    """The same prediction as ``mean_field`` (a :class:`MeanField`) through ``depth`` layers.
+
+    Layer l depends only on layer l - 1, so a deeper prediction continues the layers already computed (the
+    numbers are those :func:`theory` gives for ``depth``) and a shallower one keeps the first ``depth``.
+    """
+    depth = check_positive_int("depth", depth)
+    have = len(mean_field.q) - 1
+    if depth <= have:
+        return replace(mean_field, q=mean_field.q[:depth + 1], c=mean_field.c[:depth + 1])
+    q, c = _layers(mean_field.sigma_w, mean_field.sigma_b, mean_field.q[-1], mean_field.c[-1], depth - have,
+                   mean_field.activation)
+    return replace(mean_field, q=np.concatenate([mean_field.q, q[1:]]), c=np.concatenate([mean_field.c, c[1:]]))
+
+
+def _layers(sw, sb, q0, c0, depth, activation):
+    """``(q, c)`` for layers 0 .. depth of the variance and correlation maps, from ``(q0, c0)`` at layer 0."""
     q, c = np.empty(depth + 1), np.empty((depth + 1, c0.size))
     q[0], c[0] = q0, c0
     for layer in range(depth):
         q[layer + 1] = variance_map(q[layer], sw, sb, activation)
-        pp, _ = _pair_expectations(q[layer], c[layer], activation=activation)
+        pp, _ = _pair_expectations(q[layer], c[layer], activation=activation, derivative=False)
         c[layer + 1] = (sw ** 2 * pp + sb ** 2) / q[layer + 1] if q[layer + 1] > 0 else 1.0
-    c_star, chi_c = correlation_fixed_point(sw, sb, activation)
-    with np.errstate(divide="ignore"):
-        xi = np.inf if abs(chi_c - 1.0) < 1e-12 else float(-1.0 / np.log(chi_c))
-    return MeanField(sw, sb, fixed_point(sw, sb, activation), chi1(sw, sb, activation), c_star, xi, q, c)
+    return q, c
 
 
 def phase_diagram(sigma_w, sigma_b, activation="tanh"):
