@@ -238,9 +238,10 @@ def test_the_static_figures_take_the_seed():
 
 
 def test_the_spectrum_after_any_moves_is_the_spectrum_drawn_fresh():
-    """Stacks are kept for the last widths (and dropped past that) and the two schemes run in two threads:
-    what the panel draws must not depend on the path taken to a setting."""
+    """Stacks are kept for the last widths (the oldest dropped past a memory bound): what the panel draws must not
+    depend on the path taken to a setting."""
     panel = SpectrumPanel()
+    panel.kept_bytes = 2 * 64 * 250 * 250 * 8 + 1          # room for one width of 250's two stacks, so some are dropped
     moves = [(64, 250, "tanh", 0.3), (64, 25, "relu", 0.3), (5, 50, "linear", 0.1), (40, 75, "tanh", 4.0),
              (64, 250, "tanh", 0.3), (3, 25, "tanh", 0.001)]
     for depth, width, activation, q_star in moves:
@@ -250,4 +251,4 @@ def test_the_spectrum_after_any_moves_is_the_spectrum_drawn_fresh():
             for scheme in ("orthogonal", "gaussian"):
                 np.testing.assert_array_equal(drawn[key][scheme], fresh[key][scheme], err_msg=f"{key} {scheme}")
         assert drawn["setting"] == fresh["setting"]
-        assert len(panel._stacks) <= panel.kept_stacks
+        assert sum(a.nbytes for a in panel._stacks.values()) <= panel.kept_bytes

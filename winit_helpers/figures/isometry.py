@@ -9,13 +9,11 @@
 Every panel takes the seed as an ``update`` parameter, so ``Panel.plot(..., seed=SEED)`` draws the static
 figure; each update returns what it drew (``result.drawn``).
 """
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .._blas import one_blas_thread
 from ..maths import isometry as iso
 from ..maths.forward import propagate
 from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
@@ -26,8 +24,6 @@ from .limits import depth_axis_end, limits_with_band, log_limits_with_band, set_
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
 SCHEME_COLORS = {"orthogonal": "C0", "gaussian": "C1"}
 SV_BINS = np.linspace(-6.0, 2.0, 65)          # log10 singular value; smaller values are counted in the first bin
-#: two threads for the two weight schemes of SpectrumPanel (numpy's QR and matrix products release the GIL)
-_POOL = ThreadPoolExecutor(max_workers=2)
 
 
 # --------------------------------------------------------------------------- dynamical isometry
@@ -45,8 +41,9 @@ class SpectrumPanel(Panel):
     figsize = (10, 4.2)
     max_depth = 64
 
-    #: the weight stacks kept (two widths' worth): 64 layers of 250 x 250 weigh 32 MB each
-    kept_stacks = 4
+    #: the most memory the kept weight stacks may take (64 layers of 250 x 250 weigh 32 MB): several widths'
+    #: worth, so stepping the width slider back and forth draws nothing twice
+    kept_bytes = 400_000_000
 
     def __init__(self, fig=None):
         self._stacks = {}
@@ -58,8 +55,8 @@ class SpectrumPanel(Panel):
         if key not in self._stacks:
             self._stacks[key] = iso.weight_stack(self.max_depth, width, scheme, seed=seed + (scheme == "gaussian"))
         self._stacks[key] = self._stacks.pop(key)          # the most recently used last
-        while len(self._stacks) > self.kept_stacks:
-            self._stacks.pop(next(iter(self._stacks)))
+        while len(self._stacks) > 1 and sum(a.nbytes for a in self._stacks.values()) > self.kept_bytes:
+            self._stacks.pop(next(iter(self._stacks)))      # the least recently used
         return self._stacks[key]
 
     def _measured(self, scheme, depth, width, activation, sw, sb, q0, seed):
@@ -93,11 +90,7 @@ class SpectrumPanel(Panel):
         spreads, svs, theory, hist, lines = {}, {}, {}, {}, {}
         layers = np.arange(1, depth + 1)
         top = 1.0
-        # the two schemes are independent computations (each its own draws): one thread each, so that on two cores
-        # a width move, which draws both stacks, takes about as long as the orthogonal one alone
-        with one_blas_thread():          # two threads already: BLAS threads on top would fight over the cores
-            measured = list(_POOL.map(lambda scheme: self._measured(scheme, depth, width, activation, sw, sb, q0, seed),
-                                      SCHEME_COLORS))
+        measured = [self._measured(scheme, depth, width, activation, sw, sb, q0, seed) for scheme in SCHEME_COLORS]
         for scheme, (sp, sv) in zip(SCHEME_COLORS, measured):
             spreads[scheme], svs[scheme] = sp, sv
             logs = np.clip(np.log10(np.maximum(sv, 1e-300)), SV_BINS[0], SV_BINS[-1] - 1e-9)

@@ -16,6 +16,6 @@ def explore_activation_histograms(seed=0):
         "scheme": dropdown("weights", list(SCHEMES), "lecun"),
         "multiplier": log_slider("x multiplier", 1.0, 0.01, 10.0),
         "depth": int_slider("depth", 10, 1, MAX_DEPTH, continuous=False),
-        "width": int_slider("width", 500, 10, 1000, step=10, continuous=False),
+        "width": int_slider("width", 500, 10, 500, step=10, continuous=False),   # 50 x 500 x 500 weights stay drawn
     }
     return LiveView(HistogramPanel(), controls, fixed={"seed": seed})
