@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from winit_helpers.figures.base import JPEG_QUALITY, LIVE_DPI, Panel, steady_range
+from winit_helpers.figures.base import JPEG_QUALITY, KEPT_BACKGROUNDS, LIVE_DPI, Panel, steady_range
 from winit_helpers.live import all_views
 
 #: what matplotlib draws, pixel by pixel: run at the pinned versions, not by `make test-floors` (see its comment)
@@ -129,6 +129,67 @@ def test_new_tick_labels_on_fixed_ticks_force_a_full_redraw():
     fast = fast_pixels(panel)
     assert panel.full_redraws == before + 1
     assert worst_tile(fast, full_redraw_pixels(panel)) < TILE_LIMIT
+
+
+class Limits(Panel):
+    """A line whose x range follows a slider: each range is a layout of its own."""
+    figsize = (4, 2)
+
+    def draw(self):
+        self.ax = self.fig.add_subplot()
+        self.line, = self.ax.plot([0, 1], [0, 1])
+        self.note = self.ax.text(0.1, 0.5, "a note that never moves", transform=self.ax.transAxes)
+
+    def update(self, hi):
+        self.line.set_data([0, hi], [0, 1])
+        self.ax.set_xlim(0, hi)
+
+
+def test_a_layout_seen_before_reuses_its_background_and_shows_what_a_full_redraw_shows():
+    panel = Limits()
+    # the first background holds the line too (nothing has moved yet); from the second on, the line is known
+    # to move and is drawn over each background
+    for hi in (1, 2, 3, 1):
+        panel.update(hi)
+        panel.frame()
+    assert panel.full_redraws == 4
+    for hi in (2, 3, 1, 2):                              # back to each range: nothing drawn in full
+        panel.update(hi)
+        fast = fast_pixels(panel)
+        assert panel.full_redraws == 4, f"x range 0..{hi} was drawn before"
+        assert worst_tile(fast, full_redraw_pixels(panel)) < TILE_LIMIT
+
+
+def test_a_kept_background_is_not_used_once_something_baked_into_it_has_changed():
+    panel = Limits()
+    for hi in (1, 2, 1):
+        panel.update(hi)
+        panel.frame()
+    panel.update(2)
+    panel.frame()
+    before = panel.full_redraws
+    panel.note.set_text("the note changed")              # baked into both backgrounds
+    panel.update(1)
+    fast = fast_pixels(panel)
+    assert panel.full_redraws == before + 1
+    assert worst_tile(fast, full_redraw_pixels(panel)) < TILE_LIMIT
+
+
+def test_only_the_most_recent_backgrounds_are_kept():
+    panel = Limits()
+    for hi in [1] + list(range(1, KEPT_BACKGROUNDS + 2)):    # one more layout than are kept
+        panel.update(hi)
+        panel.frame()
+    assert len(panel._backgrounds) == KEPT_BACKGROUNDS
+    before = panel.full_redraws
+    panel.update(KEPT_BACKGROUNDS + 1)                   # the newest is kept...
+    panel.frame()
+    panel.update(2)                                      # ... and so is the second
+    panel.frame()
+    assert panel.full_redraws == before
+    panel.update(1)                                      # the oldest was dropped
+    panel.frame()
+    assert panel.full_redraws == before + 1
 
 
 @pytest.mark.parametrize("current, lo, hi, expected", [

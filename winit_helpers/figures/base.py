@@ -15,6 +15,7 @@ a slider moves a little (:func:`steady_range`), so most moves reuse it.
 """
 import io
 import math
+from collections import OrderedDict
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -46,6 +47,9 @@ THEORY = dict(color="black", linestyle="--", linewidth=1.5)
 SIM_COLOR = "C0"
 GRAD_COLOR = "C3"
 
+#: how many backgrounds (one per layout: axis limits, ticks, labels) a live figure keeps, 4 to 8 MB each
+KEPT_BACKGROUNDS = 16
+
 #: the most layers a figure of a stack (notebooks 4, 5 and 7) draws
 MAX_DEPTH = 50
 
@@ -67,6 +71,9 @@ class Panel:
         self.fig = fig
         self._background, self._layout = None, None
         self._baked, self._last_prints, self._restless, self._seen = set(), {}, set(), set()
+        #: backgrounds drawn before, by layout, most recent last: a slider moved back to a setting seen
+        #: before finds its axes already drawn (see :meth:`frame`)
+        self._backgrounds = OrderedDict()
         #: how many frames needed the whole figure drawn again (the rest redrew only what moved)
         self.full_redraws = 0
         self.draw()
@@ -122,7 +129,8 @@ class Panel:
         A text or a legend has changed when what it shows has (see :func:`_text_print`); any other
         artist when matplotlib marked it stale. The whole figure is drawn again only when the layout
         changed or a baked artist did. Nothing is baked above a moving image or filled area that could
-        cover it.
+        cover it. The last :data:`KEPT_BACKGROUNDS` backgrounds are kept by layout: a slider moved back to
+        where it was finds its axes drawn already, unless an artist baked into them has changed since.
         """
         canvas = self.fig.canvas
         moving = self.moving_artists()
@@ -139,20 +147,34 @@ class Panel:
                 self._restless.add(key)                     # it moves with the sliders: never bake it
         self._last_prints, self._seen = prints, keys
         layout = self.layout_key()
-        if (self._background is None or layout != self._layout
-                or any(key in self._restless or key not in keys for key in self._baked)):
-            self._baked = self._bakeable(moving)
-            live = [a for a in moving if not isinstance(a, Spine) and _key(a) not in self._baked]
-            for artist in live:
-                artist.set_animated(True)                   # the background leaves them out
-            try:
-                canvas.draw()
-            finally:
+
+        def usable(baked):
+            # every artist it holds is still there and has not changed since
+            return all(key in keys and key not in self._restless for key in baked)
+
+        if self._background is None or layout != self._layout or not usable(self._baked):
+            kept = self._backgrounds.get(layout)
+            if kept is not None and usable(kept[1]):        # drawn before, at this very layout
+                (self._background, self._baked), self._layout = kept, layout
+                self._backgrounds.move_to_end(layout)
+                canvas.restore_region(self._background)
+            else:
+                self._baked = self._bakeable(moving)
+                live = [a for a in moving if not isinstance(a, Spine) and _key(a) not in self._baked]
                 for artist in live:
-                    artist.set_animated(False)
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-            self._layout = self.layout_key()                # drawing may settle a limit: key what was drawn
-            self.full_redraws += 1
+                    artist.set_animated(True)               # the background leaves them out
+                try:
+                    canvas.draw()
+                finally:
+                    for artist in live:
+                        artist.set_animated(False)
+                self._background = canvas.copy_from_bbox(self.fig.bbox)
+                self._layout = self.layout_key()            # drawing may settle a limit: key what was drawn
+                self._backgrounds[self._layout] = (self._background, self._baked)
+                self._backgrounds.move_to_end(self._layout)
+                while len(self._backgrounds) > KEPT_BACKGROUNDS:
+                    self._backgrounds.popitem(last=False)
+                self.full_redraws += 1
         else:
             canvas.restore_region(self._background)
         renderer = canvas.get_renderer()
