@@ -211,7 +211,7 @@ class DepthPanel(Panel):
         self.marker_text.set_text(f"float64 {'overflows' if over64 else 'underflows'} at layer {edge} " if edge else "")
         growth = float(growth_per_layer(width, scale))
         self.ax.set_title(f"depth {depth}, width {width}, scale {scale:.3g}: "
-                          f"std x {growth:.3g} per layer", fontsize=font_size(10), pad=TITLE_PAD)
+                          f"theory std x {growth:.3g} per layer", fontsize=font_size(10), pad=TITLE_PAD)
         factors = 10.0 ** np.concatenate([np.diff(s.log10_std, prepend=0.0) for s in sims])
         lo_f, hi_f = min(factors.min(), growth), max(factors.max(), growth)
         # the bins span the axis's limits, which stay put while the data move a little: so do the bars' edges
@@ -229,9 +229,13 @@ class DepthPanel(Panel):
                                              margin=0.3))
         if self.factor_theory.get_xdata()[0] != growth:
             self.factor_theory.set_xdata([growth, growth])
-        self.ax_factor.set_title(f"each layer: std x about {growth:.3g}", fontsize=font_size(9), pad=TITLE_PAD)
+        self.ax_factor.set_title(f"each layer: theory x {growth:.3g}", fontsize=font_size(9), pad=TITLE_PAD)
         self._place_texts()
         message = self._message(sims[0], predicted)
+        if depth >= 2 * width:
+            # the theory line follows the average variance; a typical run drifts below it (notebook 3)
+            message += (f" Depth/width is {depth / width:.3g}: most runs end below the theory line, which follows "
+                        "the average variance (notebook 3 explains why).")
         if n_samples < asked_samples:
             message += (f" (At this depth and width each run follows {n_samples} inputs, not {asked_samples}, "
                         "so the sliders stay responsive; their std wanders more from run to run.)")

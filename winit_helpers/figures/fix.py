@@ -18,7 +18,7 @@ class FixPanel(DepthPanel):
         result = super().update(depth, width, float(rule_scale(width, multiplier)), n_seeds=n_seeds,
                                 n_samples=n_samples, seed=seed)
         self.ax.set_title(f"depth {depth}, width {width}, scale {multiplier:.3g} / sqrt(width): "
-                          f"std x {result.drawn['title']['growth']:.3g} per layer", fontsize=font_size(10),
+                          f"theory std x {result.drawn['title']['growth']:.3g} per layer", fontsize=font_size(10),
                           pad=TITLE_PAD)
         result.drawn["title"]["multiplier"] = multiplier
         return result
