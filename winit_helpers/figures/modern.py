@@ -207,7 +207,9 @@ class NormPanel(Panel):
             lo, hi = min(logs.min(), base.min() - spread), max(logs.max(), base.max() + spread)
             current = np.log10(ax.get_ylim()) if self._steady else None
             # without a norm a fresh range leaves half the data's span free on each side
-            ax.set_ylim(10.0 ** np.array(steady_range(current, lo - 0.1, hi + 0.1, fill=0.25, margin=0.5)))
+            steady = steady_range(current, lo - 0.1, hi + 0.1, fill=0.25, margin=0.5)
+            if current is None or tuple(steady) != tuple(current):    # kept limits stay exact: no 10 ** log10 round trip
+                ax.set_ylim(10.0 ** np.array(steady))
             ax.set_xlim(steady_range(ax.get_xlim() if self._steady else None, 0.5, depth + 0.5, floor=0))
         self._steady = True
         ratio = float(np.median(run.grad_norm / ref.grad_norm))
