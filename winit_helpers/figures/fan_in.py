@@ -96,9 +96,10 @@ class FanInPanel(Panel):
         self.ax_law.set_xlim(0.7, 6000)
         w_std = np.sqrt(weight_var)
         # log10 limits from 0.5 to 120 weight stds, kept while the scale moves a little
-        lo, hi = steady_range(np.log10(self.ax_law.get_ylim()), np.log10(0.5 * w_std), np.log10(120 * w_std),
-                              fill=0.7, margin=0.1)
-        self.ax_law.set_ylim(10.0 ** lo, 10.0 ** hi)
+        current = tuple(np.log10(self.ax_law.get_ylim()))
+        lo, hi = steady_range(current, np.log10(0.5 * w_std), np.log10(120 * w_std), fill=0.7, margin=0.1)
+        if (lo, hi) != current:                   # kept limits stay exact: no 10 ** log10 round trip
+            self.ax_law.set_ylim(10.0 ** lo, 10.0 ** hi)
         self.ax_law.set_title(f"std grows like sqrt(fan_in); Var(w) = {weight_var:.3g}", fontsize=font_size(10),
                               pad=font_size(9))
         # dividing every weight by c divides the output's std by c: c = predicted brings it to 1
