@@ -85,6 +85,17 @@ def test_the_fan_in_message_says_how_to_bring_the_std_to_1(fan_in, scale, weight
         assert measured == pytest.approx(1, rel=0.05)     # over 200 seeds at std 1 it lay in [0.967, 1.025]
 
 
+def test_the_fan_in_law_axis_keeps_its_limits_exactly_while_the_scale_moves_a_little():
+    """Kept limits are the very same floats (a drift of one ulp is a new layout: the whole figure redrawn)."""
+    panel = FanInPanel()
+    panel.update(fan_in=100, scale=0.0126, weights="normal", seed=0)
+    limits = panel.ax_law.get_ylim()
+    assert np.allclose(np.log10(limits), [-2.5, 0.5])      # 3 decades: the data (2.4) fill them, so they are kept
+    for scale in (0.0128, 0.013, 0.0128, 0.0124):
+        panel.update(fan_in=100, scale=scale, weights="normal", seed=0)
+        assert panel.ax_law.get_ylim() == limits
+
+
 # --------------------------------------------------------------------------- notebooks 2 and 3
 def check_depth_figure(panel, result, depth, width, scale, n_seeds, seed):
     k = np.arange(1, depth + 1)
