@@ -231,3 +231,29 @@ def test_uniform_fan_in_outputs_have_mean_zero_and_the_uniform_variance():
     means, variances = outs.mean(axis=(1, 2)), outs.var(axis=(1, 2))
     assert abs(means.mean()) < 4 * means.std() / np.sqrt(200)
     assert abs(variances.mean() - 20 * 0.5 ** 2 / 3) < 4 * variances.std() / np.sqrt(200) + 0.02
+
+
+@pytest.mark.parametrize("depth, width, scale, n_samples", [(40, 30, 0.3, 500), (300, 20, 0.2, 100), (20, 1, 1.0, 50),
+                                                          (30, 50, 0.14, 50)])
+def test_keep_std_gives_the_std_and_mean_of_the_plain_loop(depth, width, scale, n_samples):
+    # more samples than units: the run follows a width x width matrix with the same weights (to rounding);
+    # fewer: it runs the ordinary loop. Either way the plain loop's std and mean, and no largest |activation|
+    sim = wh.simulate(depth, width, scale, n_samples=n_samples, seed=4, keep="std")
+    full = wh.simulate(depth, width, scale, n_samples=n_samples, seed=4)
+    np.testing.assert_allclose(sim.log10_std, full.log10_std, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(sim.log10_abs_mean, full.log10_abs_mean, rtol=0, atol=1e-8)
+    assert np.array_equal(sim.mean_sign, full.mean_sign) and sim.log10_absmax is None
+    if depth <= 40:           # inside float64: the independent loop itself
+        means, stds = plain_loop(depth, width, scale, n_samples, "linear", seed=4)
+        np.testing.assert_allclose(sim.std, stds, rtol=1e-9)
+        assert np.all(np.abs(sim.mean - means) <= 1e-9 * stds)
+    np.testing.assert_allclose(sim.head(10).rescale(0.5).log10_std, full.head(10).rescale(0.5).log10_std, atol=1e-10)
+    with pytest.raises(ValueError, match="keep='all'"):
+        sim.overflow_layer("float32")
+    with pytest.raises(ValueError, match="keep='all'"):
+        sim.rescale(2.0).underflow_layer()
+
+
+def test_keep_must_be_all_or_std():
+    with pytest.raises(ValueError, match="keep"):
+        wh.simulate(3, 4, 1.0, keep="mean")

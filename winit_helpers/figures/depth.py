@@ -6,6 +6,7 @@
 histogram of the per-layer growth factors std_k / std_(k-1) with the factor the
 theory predicts. Notebook 3's :class:`~winit_helpers.figures.fix.FixPanel` reuses it.
 """
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,9 @@ from .base import SIM_COLOR, THEORY, Panel, steady_range
 from .log_axes import log10_axis
 
 FLOAT_COLORS = {"float32": "C3", "float64": "C4"}
+#: runs of several seeds go two at a time: numpy's products and random draws release the GIL, so a second
+#: core halves the wait (each run is one seed's own generator: the numbers do not depend on the order)
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="winit-runs")
 #: room between a panel's title and its axes, above the half of the top tick label that sticks out
 TITLE_PAD = font_size(9)
 
@@ -144,20 +148,33 @@ class DepthPanel(Panel):
     def _factor_label(self, value, _position=None):
         return f"{value:.{self._factor_decimals}f}"
 
-    def _unit_run(self, depth, width, seed, n_samples, method, ahead):
-        """The run at scale 1, reused: a change of scale only tilts it (Simulation.rescale).
+    def _unit_runs(self, depth, width, seeds, n_samples, method, ahead):
+        """The runs at scale 1, one per seed, reused: a change of scale only tilts them (Simulation.rescale).
 
         A first run of this width runs ``depth`` layers; once the depth slider asks for more, ``ahead`` layers
-        (a first look at a width, often a single press, then costs no layers it does not show).
+        (a first look at a width, often a single press, then costs no layers it does not show). Only the
+        first seed's run keeps the largest |activation| (where the floats overflow); the others keep the
+        std and the mean (``keep="std"``, the same numbers, cheaper). New runs share the machine's cores.
         """
-        key = (width, seed, n_samples, method)
-        cached = self._cache.get(key)
-        if cached is None or cached.depth < depth:
-            if len(self._cache) > 64:
+        keys = [(width, seed, n_samples, method, "all" if k == 0 else "std") for k, seed in enumerate(seeds)]
+        todo = {}
+        for key in keys:
+            cached = self._cache.get(key)
+            if cached is None or cached.depth < depth:
+                todo[key] = depth if cached is None else max(depth, ahead)
+        if todo:
+            if len(self._cache) + len(todo) > 64:
                 self._cache.clear()
-            layers = depth if cached is None else max(depth, ahead)
-            self._cache[key] = cached = simulate(layers, width, 1.0, n_samples=n_samples, seed=seed, method=method)
-        return cached.head(depth)
+
+            def run(key):
+                width_, seed, n, method_, keep = key
+                return simulate(todo[key], width_, 1.0, n_samples=n, seed=seed, method=method_, keep=keep)
+
+            if len(todo) > 1:
+                self._cache.update(zip(todo, _POOL.map(run, list(todo))))
+            else:
+                self._cache.update((key, run(key)) for key in todo)
+        return [self._cache[key].head(depth) for key in keys]
 
     def _lines(self, n, n_samples):
         while len(self.lines) < n:
@@ -183,8 +200,8 @@ class DepthPanel(Panel):
         ahead = depth + depth // 2
         if n_seeds * run_cost_ms(ahead, width, n_samples, method) > self.budget_ms:
             ahead = depth
-        sims = [self._unit_run(depth, width, seed + k, n_samples, method, ahead).rescale(scale)
-                for k in range(n_seeds)]
+        sims = [sim.rescale(scale) for sim in
+                self._unit_runs(depth, width, [seed + k for k in range(n_seeds)], n_samples, method, ahead)]
         predicted = predicted_log10_std(depth, width, scale)
         layers = sims[0].layers
         self._lines(n_seeds, n_samples)

@@ -60,6 +60,7 @@ class Simulation:
     Entry ``k`` of each array describes the output of layer ``k + 1``.
     ``log10_std`` is always finite unless the activations are exactly zero;
     ``std`` and ``mean`` read ``inf`` (or ``0.0``) where float64 cannot hold them.
+    A run made with ``keep="std"`` has no ``log10_absmax`` (None): it cannot say where a float type overflows.
     """
     depth: int
     width: int
@@ -68,7 +69,7 @@ class Simulation:
     n_samples: int
     seed: int
     log10_std: np.ndarray      # log10 of the std over all samples and units
-    log10_absmax: np.ndarray   # log10 of the largest |activation|
+    log10_absmax: np.ndarray   # log10 of the largest |activation| (None for a run with keep="std")
     mean_sign: np.ndarray      # sign of the mean (-1, 0 or 1)
     log10_abs_mean: np.ndarray # log10 of |mean|
 
@@ -96,6 +97,7 @@ class Simulation:
         """
         if dtype not in LOG10_MAX:
             raise ValueError(f"unknown dtype {dtype!r}; choose one of: {', '.join(LOG10_MAX)}")
+        self._need_absmax()
         over = np.flatnonzero(self.log10_absmax > LOG10_MAX[dtype])
         return int(over[0]) + 1 if over.size else None
 
@@ -106,8 +108,14 @@ class Simulation:
         """
         if dtype not in LOG10_MIN:
             raise ValueError(f"unknown dtype {dtype!r}; choose one of: {', '.join(LOG10_MIN)}")
+        self._need_absmax()
         under = np.flatnonzero(self.log10_absmax < LOG10_MIN[dtype])
         return int(under[0]) + 1 if under.size else None
+
+    def _need_absmax(self):
+        if self.log10_absmax is None:
+            raise ValueError("this run kept only the std and the mean (simulate(..., keep='std')), not the largest "
+                             "|activation| that says where a float type overflows; run it with keep='all'")
 
     def head(self, depth):
         """The statistics of the first ``depth`` layers: the same as simulating only ``depth`` layers."""
@@ -115,7 +123,8 @@ class Simulation:
         if depth > self.depth:
             raise ValueError(f"depth must be at most {self.depth} (the layers simulated), got {depth}")
         cut = slice(0, depth)
-        return replace(self, depth=depth, log10_std=self.log10_std[cut], log10_absmax=self.log10_absmax[cut],
+        absmax = None if self.log10_absmax is None else self.log10_absmax[cut]
+        return replace(self, depth=depth, log10_std=self.log10_std[cut], log10_absmax=absmax,
                        mean_sign=self.mean_sign[cut], log10_abs_mean=self.log10_abs_mean[cut])
 
     def rescale(self, scale):
@@ -129,15 +138,19 @@ class Simulation:
             raise ValueError(f"rescale is exact only for linear and relu layers, not {self.activation!r}; "
                              "call simulate(...) with the new scale instead")
         shift = self.layers * np.log10(scale / self.scale)
-        return replace(self, scale=scale, log10_std=self.log10_std + shift,
-                       log10_absmax=self.log10_absmax + shift, log10_abs_mean=self.log10_abs_mean + shift)
+        absmax = None if self.log10_absmax is None else self.log10_absmax + shift
+        return replace(self, scale=scale, log10_std=self.log10_std + shift, log10_absmax=absmax, log10_abs_mean=self.log10_abs_mean + shift)
 
 
 #: how :func:`simulate` draws each layer's output: from a drawn weight matrix, or straight from its distribution
 METHODS = ("weights", "samples")
 
 
-def simulate(depth, width, scale, *, n_samples=500, activation="linear", seed=0, method="weights"):
+#: what :func:`simulate` keeps of each layer: every statistic, or only the std and the mean (cheaper for wide inputs)
+KEEPS = ("all", "std")
+
+
+def simulate(depth, width, scale, *, n_samples=500, activation="linear", seed=0, method="weights", keep="all"):
     """Push ``n_samples`` standard-normal inputs through ``depth`` layers of ``width`` units.
 
     Every layer gets a fresh ``width x width`` weight matrix drawn from
@@ -153,6 +166,13 @@ def simulate(depth, width, scale, *, n_samples=500, activation="linear", seed=0,
     costs about 3 n_samples**2 * width operations and n_samples * width random numbers, instead of
     n_samples * width**2 and width**2: a few inputs through wide layers are fast. The random numbers
     differ, so a seed gives another run than with ``method="weights"``, from the same distribution.
+
+    ``keep="std"`` keeps only the std and the mean (``log10_absmax`` is None). For a linear network with
+    more samples than units it then follows a width x width matrix instead of the n_samples x width inputs,
+    with the very same weights, and gives the same numbers to rounding: with ``x = Q R`` (Q's columns
+    orthonormal), every later layer ``x @ W1 @ ... @ Wk = Q @ (R @ W1 @ ... @ Wk)`` has the sum of squares
+    of ``R @ W1 @ ... @ Wk``, and its mean follows from the column sums ``ones @ x @ W1 @ ... @ Wk``.
+    Only the largest |activation| needs every sample, and it is not kept.
     """
     depth = check_positive_int("depth", depth)
     width = check_positive_int("width", width)
@@ -160,12 +180,15 @@ def simulate(depth, width, scale, *, n_samples=500, activation="linear", seed=0,
     n_samples = check_positive_int("n_samples", n_samples, minimum=2)
     act = get_activation(activation)
     method = check_choice("method", method, list(METHODS))
+    keep = check_choice("keep", keep, list(KEEPS))
     if method == "samples" and n_samples >= width:
         raise ValueError(f"method='samples' needs fewer samples than units (n_samples < width), got "
                          f"n_samples={n_samples}, width={width}; use method='weights'")
 
     rng = make_rng(seed)
     x = rng.standard_normal((n_samples, width))
+    if keep == "std" and method == "weights" and act.name == "linear" and n_samples > width:
+        return _simulate_std(x, depth, scale, rng, seed)
     log_scale = 0.0      # the true activations are x * 10**log_scale ...
     rescale = 1.0        # ... once x is multiplied by this (folded into the next, smaller, weight matrix)
     ones = np.ones(x.size)
@@ -186,7 +209,30 @@ def simulate(depth, width, scale, *, n_samples=500, activation="linear", seed=0,
             if exact and s > 0:           # divide by the std: the next layer sees unit-std input
                 rescale = 1.0 / s
                 log_scale += np.log10(s)
-    return Simulation(depth, width, scale, act.name, n_samples, seed, *stats)
+    return Simulation(depth, width, scale, act.name, n_samples, seed, stats[0],
+                      None if keep == "std" else stats[1], stats[2], stats[3])
+
+
+def _simulate_std(x, depth, scale, rng, seed):
+    """:func:`simulate` with ``keep="std"`` for a linear network and more samples than units (see there)."""
+    n_samples, width = x.shape
+    entries = x.size
+    sums = x.sum(axis=0)               # ones @ x: the column sums carry the mean
+    x = np.linalg.qr(x, mode="r")      # width x width, with x.T @ x = r.T @ r: the same sums of squares
+    log_scale, rescale = 0.0, 1.0
+    stats = np.empty((3, depth))
+    with np.errstate(all="ignore"):
+        for k in range(depth):
+            w = rng.normal(0.0, scale, size=(width, width)) * rescale     # the same draws as simulate's
+            x, sums = x @ w, sums @ w
+            mean = sums.sum() / entries
+            s = np.sqrt(max(np.einsum("ij,ij->", x, x) / entries - mean * mean, 0.0))
+            stats[:, k] = (log_scale + np.log10(s), np.sign(mean), log_scale + np.log10(abs(mean)))
+            rescale = 1.0
+            if s > 0:                  # divide by the std: the next layer sees unit-std input
+                rescale = 1.0 / s
+                log_scale += np.log10(s)
+    return Simulation(depth, width, scale, "linear", n_samples, seed, stats[0], None, stats[1], stats[2])
 
 
 def next_layer(x, scale, rng, method="weights", rescale=1.0):
