@@ -45,6 +45,11 @@ def worst_tile(a, b):
     return float(differ.mean(axis=(1, 3)).max())
 
 
+def differing_pixels(a, b):
+    """How many pixels clearly differ."""
+    return int((np.abs(a - b).max(axis=-1) > 60).sum())
+
+
 def moves(control):
     """A step up, the maximum, and back to where it started (test_views.py visits every minimum)."""
     start = control.value
@@ -96,18 +101,72 @@ def test_a_frame_after_a_small_move_reuses_the_background():
     assert view.panel.full_redraws == before
 
 
-def test_a_changed_baked_text_forces_a_full_redraw():
+def redraws(panel):
+    """Frames that drew their background again: the whole figure, or only the axes that changed."""
+    return panel.full_redraws + panel.axes_redraws
+
+
+def test_a_changed_baked_text_forces_a_redraw():
     view = VIEWS["explore_depth"]()
     panel = view.panel
     panel.frame()
-    before = panel.full_redraws
+    before = redraws(panel)
     panel.ax.set_xlabel("another label")           # part of the background
-    panel.frame()
-    assert panel.full_redraws == before + 1
+    fast = fast_pixels(panel)
+    assert redraws(panel) == before + 1
+    assert worst_tile(fast, full_redraw_pixels(panel)) < TILE_LIMIT
     text = panel.limits["float32", "max"][1]
     text.set_text(" changed")                        # a baked text
+    fast = fast_pixels(panel)
+    assert redraws(panel) == before + 2
+    assert worst_tile(fast, full_redraw_pixels(panel)) < TILE_LIMIT
+
+
+class TwoAxes(Panel):
+    """Two panels side by side; the right one's y range follows a slider."""
+    figsize = (8, 3)
+
+    def draw(self):
+        self.fig.subplots_adjust(wspace=0.4)
+        self.left, self.right = self.fig.subplots(1, 2)
+        self.left.plot([0, 1], [0, 1])
+        self.left.set_title("left")
+        self.left.set_ylabel("left's label")
+        self.line, = self.right.plot([0, 1], [0, 1])
+        self.right.set_ylabel("right's label")
+
+    def update(self, top, title="right"):
+        self.line.set_data([0, 1], [0, top])
+        self.right.set_ylim(0, top)
+        self.right.set_title(title)
+
+
+@pytest.mark.parametrize("moves", [[(1, "right")], [(123456, "right"), (1, "right")],
+                                   [(1e-3, "a longer title, still over its own axes"), (2e5, "short"), (1, "")]])
+def test_a_change_in_one_axes_draws_only_those_axes_and_shows_what_a_full_redraw_shows(moves):
+    # tick labels and titles that grow and shrink: where the old ones were is cleared too
+    panel = TwoAxes()
+    panel.update(5)
     panel.frame()
-    assert panel.full_redraws == before + 2
+    full = panel.full_redraws
+    for k, (top, title) in enumerate(moves, 1):
+        panel.update(top, title)
+        fast = fast_pixels(panel)
+        assert (panel.full_redraws, panel.axes_redraws) == (full, k)
+        assert differing_pixels(fast, full_redraw_pixels(panel)) <= 20   # nothing crosses here: the same picture
+
+
+def test_axes_whose_area_reaches_another_axes_are_not_drawn_alone():
+    panel = TwoAxes()
+    panel.update(5)
+    panel.frame()
+    full = panel.full_redraws
+    # a title longer than its axes, over the left panel: drawing the right axes alone would wipe part of it
+    panel.update(7, title="a very long title over both panels " * 3)
+    panel.update(9, title="a very long title over both panels " * 3)
+    fast = fast_pixels(panel)
+    assert panel.full_redraws == full + 1 and panel.axes_redraws == 0
+    assert differing_pixels(fast, full_redraw_pixels(panel)) <= 20
 
 
 def test_new_tick_labels_on_fixed_ticks_force_a_full_redraw():

@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.patches import Patch
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 from matplotlib.spines import Spine
 from matplotlib.ticker import FixedFormatter, FixedLocator
 from PIL import Image
@@ -69,13 +70,15 @@ class Panel:
             fig = Figure(figsize=self.figsize, dpi=LIVE_DPI)
             FigureCanvasAgg(fig)
         self.fig = fig
-        self._background, self._layout = None, None
+        self._background, self._layout, self._boxes = None, None, []
         self._baked, self._last_prints, self._restless, self._seen = set(), {}, set(), set()
         #: backgrounds drawn before, by layout, most recent last: a slider moved back to a setting seen
         #: before finds its axes already drawn (see :meth:`frame`)
         self._backgrounds = OrderedDict()
-        #: how many frames needed the whole figure drawn again (the rest redrew only what moved)
+        #: how many frames needed the whole figure drawn again (the rest redrew only what moved) ...
         self.full_redraws = 0
+        #: ... and how many drew again only the axes whose limits or ticks changed
+        self.axes_redraws = 0
         self.draw()
 
     def draw(self):
@@ -155,9 +158,11 @@ class Panel:
         if self._background is None or layout != self._layout or not usable(self._baked):
             kept = self._backgrounds.get(layout)
             if kept is not None and usable(kept[1]):        # drawn before, at this very layout
-                (self._background, self._baked), self._layout = kept, layout
+                (self._background, self._baked, self._boxes), self._layout = kept, layout
                 self._backgrounds.move_to_end(layout)
                 canvas.restore_region(self._background)
+            elif self._redraw_changed_axes(layout, moving, usable):
+                self.axes_redraws += 1
             else:
                 self._baked = self._bakeable(moving)
                 live = [a for a in moving if not isinstance(a, Spine) and _key(a) not in self._baked]
@@ -168,12 +173,7 @@ class Panel:
                 finally:
                     for artist in live:
                         artist.set_animated(False)
-                self._background = canvas.copy_from_bbox(self.fig.bbox)
-                self._layout = self.layout_key()            # drawing may settle a limit: key what was drawn
-                self._backgrounds[self._layout] = (self._background, self._baked)
-                self._backgrounds.move_to_end(self._layout)
-                while len(self._backgrounds) > KEPT_BACKGROUNDS:
-                    self._backgrounds.popitem(last=False)
+                self._keep_background()
                 self.full_redraws += 1
         else:
             canvas.restore_region(self._background)
@@ -185,6 +185,79 @@ class Panel:
             if not isinstance(artist, Spine) or id(artist.axes) in busy:
                 artist.draw(renderer)
         return jpeg_bytes(canvas)
+
+    def _keep_background(self):
+        """Copy the canvas as the current background and keep it under the layout it shows."""
+        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._layout = self.layout_key()            # drawing may settle a limit: key what was drawn
+        renderer = self.fig.canvas.get_renderer()
+        # where each axes drew (ticks, labels, title): what a later redraw of only those axes must clear
+        self._boxes = [_drawn_box(ax, renderer) if ax.get_visible() else None for ax in self.fig.axes]
+        self._backgrounds[self._layout] = (self._background, self._baked, self._boxes)
+        self._backgrounds.move_to_end(self._layout)
+        while len(self._backgrounds) > KEPT_BACKGROUNDS:
+            self._backgrounds.popitem(last=False)
+
+    def _redraw_changed_axes(self, layout, moving, usable):
+        """Draw again only the axes whose layout changed, over the current background; False if not safe.
+
+        Safe when the figure and every axes' place are as before, the other axes' baked artists are
+        unchanged, and the area the changed axes drew in (ticks, labels and title included) touches nothing
+        else drawn in the background. That area is cleared to the figure's colour and those axes are drawn
+        again, leaving out their moving artists as a full redraw does. If they now reach beyond it into
+        something else, the caller draws the whole figure instead. A full redraw of a two-panel figure
+        costs about twice as much.
+        """
+        old, axes = self._layout, self.fig.axes
+        if (self._background is None or old is None or len(old) != len(layout) or old[:2] != layout[:2]
+                or len(layout) - 2 != len(axes) or len(self._boxes) != len(axes)):
+            return False
+        changed = [k for k, (a, b) in enumerate(zip(old[2:], layout[2:])) if a != b]
+        if (not changed or len(changed) == len(axes) or any(old[2 + k][:3] != layout[2 + k][:3] for k in changed)
+                or any(self._boxes[k] is None for k in changed)):       # shown, axis on, position; drawn before
+            return False
+        face = np.asarray(self.fig.get_facecolor())
+        if face[3] < 1:
+            return False
+        inside = [a for a in moving if a.axes in [axes[k] for k in changed]]
+        ids = {_key(a) for a in inside}
+        if not usable(self._baked - ids):
+            return False
+        canvas = self.fig.canvas
+        renderer = canvas.get_renderer()
+        others = [box for k, box in enumerate(self._boxes) if k not in changed and box is not None]
+        others += [a.get_window_extent(renderer) for a in list(self.fig.texts) + list(self.fig.legends)
+                   if a.get_visible() and _key(a) in self._baked]
+
+        def clear_of_others(box):
+            return not any(box.x0 < o.x1 and o.x0 < box.x1 and box.y0 < o.y1 and o.y0 < box.y1 for o in others)
+
+        if not all(clear_of_others(self._boxes[k]) for k in changed):
+            return False
+        canvas.restore_region(self._background)
+        buffer = np.asarray(canvas.buffer_rgba())
+        height, width = buffer.shape[:2]
+        color = np.round(face * 255).astype(np.uint8)
+        for k in changed:                           # clear where they drew: the figure's colour, rows top down
+            box = self._boxes[k]
+            x0, x1 = max(0, math.floor(box.x0)), min(width, math.ceil(box.x1))
+            y0, y1 = max(0, height - math.ceil(box.y1)), min(height, height - math.floor(box.y0))
+            buffer[y0:y1, x0:x1] = color
+        baked = self._bakeable(inside)
+        live = [a for a in inside if not isinstance(a, Spine) and _key(a) not in baked]
+        for artist in live:
+            artist.set_animated(True)
+        try:
+            for k in changed:
+                axes[k].draw(renderer)
+        finally:
+            for artist in live:
+                artist.set_animated(False)
+        if not all(clear_of_others(_drawn_box(axes[k], renderer)) for k in changed):
+            return False                            # they grew into another axes: draw the whole figure
+        self._baked = (self._baked - ids) | baked
+        self._keep_background()
+        return True
 
     def _bakeable(self, moving):
         """The keys of the artists the next background holds: quiet ones that nothing moving can cover."""
@@ -199,6 +272,28 @@ class Panel:
             elif _covers(artist):
                 blocked[id(ax)] = True                     # whatever is drawn above it in this axes moves too
         return baked
+
+
+def _drawn_box(ax, renderer):
+    """Where an axes draws: its frame and tick marks, tick labels, axis labels, titles, texts and legend.
+
+    Measured from the texts as they stand, without laying the ticks out again (which costs about as much
+    as drawing them): only the ticks inside the view count, and the box is padded by the longest tick mark.
+    """
+    boxes, texts, marks = [ax.bbox], [ax.title, ax._left_title, ax._right_title, *ax.texts], [0.0]
+    for axis in (ax.xaxis, ax.yaxis):
+        lo, hi = sorted(axis.get_view_interval())
+        texts += [axis.label, axis.offsetText]
+        for tick in axis.majorTicks + axis.minorTicks:
+            loc = tick.get_loc()
+            if loc is not None and lo <= loc <= hi:
+                texts += [tick.label1, tick.label2]
+                marks.append(tick.tick1line.get_markersize())
+    boxes += [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
+    legend = ax.get_legend()
+    if legend is not None and legend.get_visible():
+        boxes.append(legend.get_window_extent(renderer))
+    return Bbox.union(boxes).padded(renderer.points_to_pixels(max(marks)) + 2)
 
 
 def _covers(artist):
