@@ -144,3 +144,13 @@ def test_errors_name_the_argument():
         run_stack([10, 10], multiplier=0)
     with pytest.raises(ValueError, match="overflowed float64 at layer"):
         run_stack([100] * 400, "standard_normal", "selu", n_samples=5)
+
+
+def test_scaled_weights_are_the_scaled_matrix_forward_and_back():
+    from winit_helpers.maths.forward import ScaledWeights
+    rng = np.random.default_rng(8)
+    h, units, g = rng.standard_normal((7, 5)), rng.standard_normal((5, 3)), rng.standard_normal((7, 3))
+    w = ScaledWeights(units, 0.37)
+    np.testing.assert_allclose(h @ w, h @ (0.37 * units), rtol=1e-13)
+    np.testing.assert_allclose(g @ w.T, g @ (0.37 * units).T, rtol=1e-13)
+    assert w.shape == (5, 3) and w.T.shape == (3, 5)

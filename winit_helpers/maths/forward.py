@@ -508,6 +508,27 @@ class SampledWeights:
         raise ValueError("sampled weights run the forward pass only; use method='weights' for gradients")
 
 
+class ScaledWeights:
+    """Stands for the matrix ``std * units`` without forming it: ``h @ it`` is ``(h @ units) * std``.
+
+    Scaling the product (n_samples x fan_out numbers) instead of the weights (fan_in x fan_out) is the
+    same up to rounding, and a live figure whose scale slider moves then never copies its weights.
+    """
+    __array_ufunc__ = None         # numpy leaves ``h @ it`` to __rmatmul__
+    ndim = 2
+
+    def __init__(self, units, std=1.0):
+        self.units, self.std = units, float(std)
+        self.shape = units.shape
+
+    def __rmatmul__(self, h):
+        return (h @ self.units) * self.std
+
+    @property
+    def T(self):
+        return ScaledWeights(self.units.T, self.std)
+
+
 def draw_samples(widths, *, n_samples=200, seed=0):
     """The random numbers of one run by the samples route: standard-normal inputs and, for every layer,
     an n_samples x n_k matrix of standard-normal numbers (see :class:`SampledWeights`)."""
@@ -559,5 +580,5 @@ def run_stack(widths, scheme="lecun", activation="tanh", *, distribution=None, m
     widths = check_widths(widths)
     if [u.shape for u in units] != list(zip(widths[:-1], widths[1:])):
         raise ValueError("draws do not fit widths: pass draw_network(widths, ...) for the same widths")
-    return propagate(input_std * x, [s * u for s, u in zip(stds, units)], activation,
+    return propagate(input_std * x, [ScaledWeights(u, s) for s, u in zip(stds, units)], activation,
                      output=output, backward=backward, bins=bins, seed=seed + 1)
