@@ -151,6 +151,15 @@ def test_fix_figure_sets_the_scale_by_the_rule(depth, width, multiplier):
     assert np.allclose(panel.theory.get_ydata(), np.arange(1, depth + 1) * math.log10(multiplier), atol=1e-12)
 
 
+def test_a_fix_figure_moved_deeper_and_back_draws_what_fresh_runs_give():
+    # the panel keeps its runs and pushes them on through only the new layers: the lines must be those of
+    # fresh simulations at every depth, whatever the path (shallower is a head, deeper an extension)
+    panel = FixPanel()
+    for depth, width in [(30, 50), (31, 50), (75, 50), (12, 50), (75, 60), (90, 50)]:
+        result = panel.update(depth=depth, width=width, multiplier=1.3, n_seeds=3, seed=7)
+        check_depth_figure(panel, result, depth, width, 1.3 / math.sqrt(width), 3, 7)
+
+
 def test_the_depth_figure_says_most_runs_end_below_the_theory_line_only_where_they_do():
     # independent numpy, 200 seeds of 500 inputs each at depth = 2 x width (the rule's scale): the share of runs whose last
     # layer's std ended below the theory line (1) was 0.76 at width 2, 0.78 at 10 and 0.84 at 30; we assert above 0.6

@@ -13,6 +13,7 @@ from layout_checks import layout_problems, legend_labels  # noqa: E402
 
 from winit_helpers.figures.fan_in import FanInPanel  # noqa: E402
 from winit_helpers.figures.depth import SAMPLE_CHOICES, DepthPanel, plan_runs, run_cost_ms  # noqa: E402
+from winit_helpers.figures.fix import FixPanel  # noqa: E402
 from winit_helpers.live import all_views  # noqa: E402
 from winit_helpers.live.fan_in import FAN_IN_STEPS  # noqa: E402
 from winit_helpers.maths.forward import next_layer, simulate  # noqa: E402
@@ -249,14 +250,26 @@ def test_the_factor_slider_reaches_0_9_and_1_1_in_two_presses_and_draws_them_exa
     assert view.result.predicted[99] == pytest.approx(100 * math.log10(1.1), rel=1e-12)    # 1.1**100 = 1.4e4
 
 
-def test_a_new_width_runs_only_the_layers_shown_and_a_deeper_depth_runs_ahead():
+def test_a_new_width_runs_only_the_layers_shown_and_a_deeper_depth_only_the_new_ones():
     panel = DepthPanel()
     first = panel.update(depth=100, width=100, scale=1.0)
     (run,) = panel._cache.values()
     assert run.depth == 100                                   # a first look at a width: no layers it does not show
     deeper = panel.update(depth=101, width=100, scale=1.0)
-    (run,) = panel._cache.values()
-    assert run.depth == 151                                   # the depth slider moves: half again ahead
+    assert list(panel._cache.values()) == [run] and run.depth == 101 and [c.shape[1] for c in run.chunks] == [100, 1]
     assert np.array_equal(deeper.log10_std[:100], first.log10_std)
     direct = simulate(101, 100, 1.0, n_samples=500, seed=0, method=deeper.method)
     assert np.array_equal(deeper.log10_std, direct.log10_std)   # the same as running 101 layers directly
+
+
+def test_the_depth_figure_keeps_its_most_recent_runs_within_its_memory(monkeypatch):
+    import winit_helpers.figures.depth as depth_module
+    monkeypatch.setattr(depth_module, "KEPT_NUMBERS", 3 * 500 * 40)      # room for three runs' activations
+    panel = FixPanel()
+    for width in (40, 41, 42, 40, 120, 41):           # width 120's two runs alone are more than the room: kept
+        result = panel.update(depth=20, width=width, multiplier=1.0, n_seeds=2, seed=3)
+        kept = list(panel._cache)
+        assert kept[-2:] == [(width, 3, 500, "weights", "all"), (width, 4, 500, "weights", "std")]
+        assert sum(run.x.size for run in panel._cache.values()) <= 3 * 500 * 40 or len(kept) == 2
+        direct = simulate(20, width, 1.0 / math.sqrt(width), n_samples=500, seed=4, keep="std")
+        assert np.allclose(result.simulations[1].log10_std, direct.log10_std, atol=1e-9)

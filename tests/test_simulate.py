@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import winit_helpers as wh
-from winit_helpers.maths.forward import LOG10_MAX
+from winit_helpers.maths.forward import LOG10_MAX, Run
 
 
 def plain_loop(depth, width, scale, n_samples, activation, seed):
@@ -257,3 +257,17 @@ def test_keep_std_gives_the_std_and_mean_of_the_plain_loop(depth, width, scale, 
 def test_keep_must_be_all_or_std():
     with pytest.raises(ValueError, match="keep"):
         wh.simulate(3, 4, 1.0, keep="mean")
+
+
+@pytest.mark.parametrize("activation, method, keep, n_samples", [("linear", "weights", "all", 300), ("tanh", "weights", "all", 300),
+                                                        ("linear", "weights", "std", 300), ("relu", "samples", "all", 20),
+                                                        ("linear", "samples", "std", 20)])
+def test_a_run_pushed_deeper_in_steps_is_one_simulation(activation, method, keep, n_samples):
+    run = Run(40, 0.2, n_samples=n_samples, activation=activation, seed=11, method=method, keep=keep)
+    for more in (1, 0, 17, 2, 40):
+        run.extend(more)
+    steps, whole = run.simulation(), wh.simulate(60, 40, 0.2, n_samples=n_samples, activation=activation, seed=11,
+                                                  method=method, keep=keep)
+    assert steps.depth == whole.depth == 60
+    for field in ("log10_std", "mean_sign", "log10_abs_mean") + (("log10_absmax",) if keep == "all" else ()):
+        assert np.array_equal(getattr(steps, field), getattr(whole, field)), field

@@ -6,6 +6,7 @@
 histogram of the per-layer growth factors std_k / std_(k-1) with the factor the
 theory predicts. Notebook 3's :class:`~winit_helpers.figures.fix.FixPanel` reuses it.
 """
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .._checks import check_positive_int
-from ..maths.forward import LOG10_MAX, LOG10_MIN, pow10_str, simulate
+from ..maths.forward import LOG10_MAX, LOG10_MIN, Run, pow10_str
 from ..maths.theory import growth_per_layer, predicted_log10_std
 from ..style import font_size
 from .base import SIM_COLOR, THEORY, Panel, steady_range
@@ -23,6 +24,9 @@ FLOAT_COLORS = {"float32": "C3", "float64": "C4"}
 #: runs of several seeds go two at a time: numpy's products and random draws release the GIL, so a second
 #: core halves the wait (each run is one seed's own generator: the numbers do not depend on the order)
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="winit-runs")
+#: how many activations the runs a figure keeps may hold in all (8 bytes each: 40 MB); each run holds at most
+#: n_samples x width of them, so at the default sizes a few hundred runs are kept
+KEPT_NUMBERS = 5_000_000
 #: room between a panel's title and its axes, above the half of the top tick label that sticks out
 TITLE_PAD = font_size(9)
 
@@ -142,39 +146,41 @@ class DepthPanel(Panel):
         axf.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         axf.set_xlabel("growth per layer: std$_k$ / std$_{k-1}$")
         axf.set_ylabel("layers")
-        self._cache = {}   # (width, seed, n_samples, method) -> unit-scale Simulation with the most layers so far
+        # (width, seed, n_samples, method, keep) -> the unit-scale Run, as deep as asked so far; most recent last
+        self._cache = OrderedDict()
         self._legend_key, self._marker_size = None, None
 
     def _factor_label(self, value, _position=None):
         return f"{value:.{self._factor_decimals}f}"
 
-    def _unit_runs(self, depth, width, seeds, n_samples, method, ahead):
-        """The runs at scale 1, one per seed, reused: a change of scale only tilts them (Simulation.rescale).
+    def _unit_runs(self, depth, width, seeds, n_samples, method):
+        """The runs at scale 1, one per seed, kept: a change of scale only tilts them (Simulation.rescale),
+        and a deeper setting pushes them on through only the new layers (:class:`Run`).
 
-        A first run of this width runs ``depth`` layers; once the depth slider asks for more, ``ahead`` layers
-        (a first look at a width, often a single press, then costs no layers it does not show). Only the
-        first seed's run keeps the largest |activation| (where the floats overflow); the others keep the
-        std and the mean (``keep="std"``, the same numbers, cheaper). New runs share the machine's cores.
+        Only the first seed's run keeps the largest |activation| (where the floats overflow); the others keep
+        the std and the mean (``keep="std"``: the same numbers, cheaper). New layers of several runs share
+        the machine's cores.
         """
         keys = [(width, seed, n_samples, method, "all" if k == 0 else "std") for k, seed in enumerate(seeds)]
-        todo = {}
         for key in keys:
-            cached = self._cache.get(key)
-            if cached is None or cached.depth < depth:
-                todo[key] = depth if cached is None else max(depth, ahead)
-        if todo:
-            if len(self._cache) + len(todo) > 64:
-                self._cache.clear()
-
-            def run(key):
+            if key not in self._cache:
                 width_, seed, n, method_, keep = key
-                return simulate(todo[key], width_, 1.0, n_samples=n, seed=seed, method=method_, keep=keep)
+                self._cache[key] = Run(width_, 1.0, n_samples=n, activation="linear", seed=seed, method=method_,
+                                       keep=keep)
+            self._cache.move_to_end(key)
+        # the least recently used runs go first, down to KEPT_NUMBERS activations in all
+        while len(self._cache) > len(keys) and sum(run.x.size for run in self._cache.values()) > KEPT_NUMBERS:
+            self._cache.popitem(last=False)
+        todo = [self._cache[key] for key in keys if self._cache[key].depth < depth]
 
-            if len(todo) > 1:
-                self._cache.update(zip(todo, _POOL.map(run, list(todo))))
-            else:
-                self._cache.update((key, run(key)) for key in todo)
-        return [self._cache[key].head(depth) for key in keys]
+        def deeper(run):
+            return run.extend(depth - run.depth)
+
+        if len(todo) > 1:
+            list(_POOL.map(deeper, todo))
+        elif todo:
+            deeper(todo[0])
+        return [self._cache[key].simulation().head(depth) for key in keys]
 
     def _lines(self, n, n_samples):
         while len(self.lines) < n:
@@ -196,12 +202,8 @@ class DepthPanel(Panel):
         n_samples = check_positive_int("n_samples", n_samples, minimum=2)
         asked_seeds, asked_samples = n_seeds, n_samples
         n_samples, method, n_seeds = plan_runs(depth, width, n_seeds, self.budget_ms, n_samples)
-        # half again as many layers as asked, when that fits: a slider dragged a little deeper then costs nothing
-        ahead = depth + depth // 2
-        if n_seeds * run_cost_ms(ahead, width, n_samples, method) > self.budget_ms:
-            ahead = depth
         sims = [sim.rescale(scale) for sim in
-                self._unit_runs(depth, width, [seed + k for k in range(n_seeds)], n_samples, method, ahead)]
+                self._unit_runs(depth, width, [seed + k for k in range(n_seeds)], n_samples, method)]
         predicted = predicted_log10_std(depth, width, scale)
         layers = sims[0].layers
         self._lines(n_seeds, n_samples)

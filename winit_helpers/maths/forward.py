@@ -185,54 +185,84 @@ def simulate(depth, width, scale, *, n_samples=500, activation="linear", seed=0,
         raise ValueError(f"method='samples' needs fewer samples than units (n_samples < width), got "
                          f"n_samples={n_samples}, width={width}; use method='weights'")
 
-    rng = make_rng(seed)
-    x = rng.standard_normal((n_samples, width))
-    if keep == "std" and method == "weights" and act.name == "linear" and n_samples > width:
-        return _simulate_std(x, depth, scale, rng, seed)
-    log_scale = 0.0      # the true activations are x * 10**log_scale ...
-    rescale = 1.0        # ... once x is multiplied by this (folded into the next, smaller, weight matrix)
-    ones = np.ones(x.size)
-    stats = np.empty((4, depth))
-    with np.errstate(all="ignore"):       # log10(0) = -inf is a fine answer here
-        for k in range(depth):
-            z = next_layer(x, scale, rng, method, rescale)
-            rescale = 1.0
-            if act.homogeneous:
-                x, exact = act.f(z), True
-            elif act.identity_near_zero and log_scale + np.log10(max(z.max(), -z.min())) < _TINY:
-                x, exact = z, True        # f(z) == z here, so z may stay rescaled
-            else:
-                x, exact, log_scale = act.f(z * 10.0 ** log_scale), False, 0.0
-            m, s, a = _moments(x.ravel(), ones)
-            stats[:, k] = (log_scale + np.log10(s), log_scale + np.log10(a),
-                           np.sign(m), log_scale + np.log10(abs(m)))
-            if exact and s > 0:           # divide by the std: the next layer sees unit-std input
-                rescale = 1.0 / s
-                log_scale += np.log10(s)
-    return Simulation(depth, width, scale, act.name, n_samples, seed, stats[0],
-                      None if keep == "std" else stats[1], stats[2], stats[3])
+    return Run(width, scale, n_samples=n_samples, activation=act.name, seed=seed, method=method,
+               keep=keep).extend(depth).simulation()
 
 
-def _simulate_std(x, depth, scale, rng, seed):
-    """:func:`simulate` with ``keep="std"`` for a linear network and more samples than units (see there)."""
-    n_samples, width = x.shape
-    entries = x.size
-    sums = x.sum(axis=0)               # ones @ x: the column sums carry the mean
-    x = np.linalg.qr(x, mode="r")      # width x width, with x.T @ x = r.T @ r: the same sums of squares
-    log_scale, rescale = 0.0, 1.0
-    stats = np.empty((3, depth))
-    with np.errstate(all="ignore"):
-        for k in range(depth):
-            w = rng.normal(0.0, scale, size=(width, width)) * rescale     # the same draws as simulate's
-            x, sums = x @ w, sums @ w
-            mean = sums.sum() / entries
-            s = np.sqrt(max(np.einsum("ij,ij->", x, x) / entries - mean * mean, 0.0))
-            stats[:, k] = (log_scale + np.log10(s), np.sign(mean), log_scale + np.log10(abs(mean)))
-            rescale = 1.0
-            if s > 0:                  # divide by the std: the next layer sees unit-std input
-                rescale = 1.0 / s
-                log_scale += np.log10(s)
-    return Simulation(depth, width, scale, "linear", n_samples, seed, stats[0], None, stats[1], stats[2])
+class Run:
+    """One run of :func:`simulate` that can go deeper: ``Run(...).extend(depth).simulation()`` is ``simulate``.
+
+    ``extend(more)`` pushes the activations through ``more`` further layers, drawing on from the same
+    generator, so a run extended to ``depth`` layers in steps gives exactly the numbers of one
+    ``simulate(depth, ...)``. A live figure keeps its runs: a deeper setting costs only the new layers.
+    The arguments are :func:`simulate`'s, already checked.
+    """
+
+    def __init__(self, width, scale, *, n_samples, activation, seed, method, keep):
+        self.width, self.scale, self.n_samples, self.seed = width, scale, n_samples, seed
+        self.act, self.method, self.keep = get_activation(activation), method, keep
+        self.rng = make_rng(seed)
+        x = self.rng.standard_normal((n_samples, width))
+        # keep="std", linear, more samples than units: follow a width x width matrix (see simulate)
+        self.reduced = keep == "std" and method == "weights" and self.act.name == "linear" and n_samples > width
+        if self.reduced:
+            self.sums = x.sum(axis=0)                 # ones @ x: the column sums carry the mean
+            x = np.linalg.qr(x, mode="r")             # width x width, with x.T @ x = r.T @ r
+        else:
+            self.ones = np.ones(x.size)
+        self.x = x
+        self.log_scale = 0.0      # the true activations are x * 10**log_scale ...
+        self.rescale = 1.0        # ... once x is multiplied by this (folded into the next, smaller, weight matrix)
+        self.chunks = []          # per-layer statistics, (4, layers) arrays in order
+        self.depth = 0
+
+    def extend(self, more):
+        """Push the run ``more`` layers deeper; returns the run."""
+        more = check_positive_int("more", more, minimum=0)
+        stats = np.empty((4, more))
+        with np.errstate(all="ignore"):       # log10(0) = -inf is a fine answer here
+            for k in range(more):
+                stats[:, k] = self._reduced_layer() if self.reduced else self._layer()
+        self.chunks.append(stats)
+        self.depth += more
+        return self
+
+    def _layer(self):
+        act, log_scale = self.act, self.log_scale
+        z = next_layer(self.x, self.scale, self.rng, self.method, self.rescale)
+        self.rescale = 1.0
+        if act.homogeneous:
+            x, exact = act.f(z), True
+        elif act.identity_near_zero and log_scale + np.log10(max(z.max(), -z.min())) < _TINY:
+            x, exact = z, True        # f(z) == z here, so z may stay rescaled
+        else:
+            x, exact, log_scale = act.f(z * 10.0 ** log_scale), False, 0.0
+        m, s, a = _moments(x.ravel(), self.ones)
+        out = (log_scale + np.log10(s), log_scale + np.log10(a), np.sign(m), log_scale + np.log10(abs(m)))
+        if exact and s > 0:           # divide by the std: the next layer sees unit-std input
+            self.rescale = 1.0 / s
+            log_scale += np.log10(s)
+        self.x, self.log_scale = x, log_scale
+        return out
+
+    def _reduced_layer(self):
+        w = self.rng.normal(0.0, self.scale, size=(self.width, self.width)) * self.rescale   # simulate's draws
+        self.x, self.sums = self.x @ w, self.sums @ w
+        entries = self.n_samples * self.width
+        mean = self.sums.sum() / entries
+        s = np.sqrt(max(np.einsum("ij,ij->", self.x, self.x) / entries - mean * mean, 0.0))
+        out = (self.log_scale + np.log10(s), np.nan, np.sign(mean), self.log_scale + np.log10(abs(mean)))
+        self.rescale = 1.0
+        if s > 0:                     # divide by the std: the next layer sees unit-std input
+            self.rescale = 1.0 / s
+            self.log_scale += np.log10(s)
+        return out
+
+    def simulation(self):
+        """The statistics of every layer so far, as a :class:`Simulation`."""
+        stats = np.concatenate(self.chunks, axis=1) if self.chunks else np.empty((4, 0))
+        return Simulation(self.depth, self.width, self.scale, self.act.name, self.n_samples, self.seed, stats[0],
+                          None if self.keep == "std" else stats[1], stats[2], stats[3])
 
 
 def next_layer(x, scale, rng, method="weights", rescale=1.0):
