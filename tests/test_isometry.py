@@ -173,3 +173,12 @@ def test_weight_stack_with_a_gain_is_gain_times_the_unit_stack(kind):
     if kind == "orthogonal":     # layer by layer, the matrices orthogonal() draws from the same generator
         rng = np.random.default_rng(5)
         np.testing.assert_array_equal(unit, np.stack([iso.orthogonal(7, seed=rng) for _ in range(3)]))
+
+
+@pytest.mark.parametrize("kind, gain", [("orthogonal", 1.0), ("gaussian", 1.0), ("orthogonal", 1.3), ("gaussian", 0.7)])
+def test_a_weight_stack_drawn_as_asked_is_weight_stack_at_every_depth(kind, gain):
+    stack = iso.WeightStack(12, kind, seed=6, gain=gain, capacity=20)
+    for depth in (3, 1, 9, 9, 20):
+        assert np.array_equal(stack.layers(depth), iso.weight_stack(depth, 12, kind, seed=6, gain=gain))
+    with pytest.raises(ValueError, match="at most 20"):
+        stack.layers(21)

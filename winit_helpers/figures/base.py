@@ -16,6 +16,7 @@ a slider moves a little (:func:`steady_range`), so most moves reuse it.
 import io
 import math
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -53,6 +54,11 @@ KEPT_BACKGROUNDS = 16
 
 #: the most layers a figure of a stack (notebooks 4, 5 and 7) draws
 MAX_DEPTH = 50
+
+#: independent runs of a figure (one per seed or per scheme) go two at a time: numpy's products, factorisations
+#: and random draws release the GIL, so a second core nearly halves the wait (each run has its own generator:
+#: the numbers do not depend on the order)
+POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="winit-runs")
 
 
 class Panel:

@@ -7,7 +7,6 @@ histogram of the per-layer growth factors std_k / std_(k-1) with the factor the
 theory predicts. Notebook 3's :class:`~winit_helpers.figures.fix.FixPanel` reuses it.
 """
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,13 +16,10 @@ from .._checks import check_positive_int
 from ..maths.forward import LOG10_MAX, LOG10_MIN, Run, pow10_str
 from ..maths.theory import growth_per_layer, predicted_log10_std
 from ..style import font_size
-from .base import SIM_COLOR, THEORY, Panel, steady_range
+from .base import POOL, SIM_COLOR, THEORY, Panel, steady_range
 from .log_axes import log10_axis
 
 FLOAT_COLORS = {"float32": "C3", "float64": "C4"}
-#: runs of several seeds go two at a time: numpy's products and random draws release the GIL, so a second
-#: core halves the wait (each run is one seed's own generator: the numbers do not depend on the order)
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="winit-runs")
 #: how many activations the runs a figure keeps may hold in all (8 bytes each: 40 MB); each run holds at most
 #: n_samples x width of them, so at the default sizes a few hundred runs are kept
 KEPT_NUMBERS = 5_000_000
@@ -177,7 +173,7 @@ class DepthPanel(Panel):
             return run.extend(depth - run.depth)
 
         if len(todo) > 1:
-            list(_POOL.map(deeper, todo))
+            list(POOL.map(deeper, todo))
         elif todo:
             deeper(todo[0])
         return [self._cache[key].simulation().head(depth) for key in keys]

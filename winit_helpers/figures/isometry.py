@@ -18,7 +18,7 @@ from ..maths import isometry as iso
 from ..maths.forward import propagate
 from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
 from ..style import font_size
-from .base import Panel
+from .base import POOL, Panel
 from .limits import depth_axis_end, limits_with_band, log_limits_with_band, set_limits
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
@@ -50,19 +50,21 @@ class SpectrumPanel(Panel):
         super().__init__(fig)
 
     def stack(self, width, scheme, seed):
-        """The weights for this width and scheme, drawn once at the largest depth (a shallower net uses the first layers)."""
+        """The weights for this width and scheme (:class:`~winit_helpers.maths.isometry.WeightStack`), drawn as
+        deep as asked so far: a shallower net uses the first layers, a deeper one draws only the new ones."""
         key = (width, scheme, seed)
         if key not in self._stacks:
-            self._stacks[key] = iso.weight_stack(self.max_depth, width, scheme, seed=seed + (scheme == "gaussian"))
+            self._stacks[key] = iso.WeightStack(width, scheme, seed=seed + (scheme == "gaussian"),
+                                                capacity=self.max_depth)
         self._stacks[key] = self._stacks.pop(key)          # the most recently used last
-        while len(self._stacks) > 1 and sum(a.nbytes for a in self._stacks.values()) > self.kept_bytes:
+        while len(self._stacks) > 2 and sum(a.nbytes for a in self._stacks.values()) > self.kept_bytes:
             self._stacks.pop(next(iter(self._stacks)))      # the least recently used
         return self._stacks[key]
 
-    def _measured(self, scheme, depth, width, activation, sw, sb, q0, seed):
+    @staticmethod
+    def _measured(stack, depth, activation, sw, sb, q0, seed):
         """The measured spread by depth and the last layer's singular values, for one scheme's weights."""
-        return iso.jacobian_spread_by_depth(self.stack(width, scheme, seed)[:depth], activation, sw, sb, q0,
-                                            seed=seed + 10)
+        return iso.jacobian_spread_by_depth(stack.layers(depth), activation, sw, sb, q0, seed=seed + 10)
 
     def draw(self):
         self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.88, wspace=0.25)
@@ -90,7 +92,10 @@ class SpectrumPanel(Panel):
         spreads, svs, theory, hist, lines = {}, {}, {}, {}, {}
         layers = np.arange(1, depth + 1)
         top = 1.0
-        measured = [self._measured(scheme, depth, width, activation, sw, sb, q0, seed) for scheme in SCHEME_COLORS]
+        # the two schemes' networks are drawn and measured side by side, on the machine's two cores (each stack
+        # has its own generator)
+        stacks = [self.stack(width, scheme, seed) for scheme in SCHEME_COLORS]
+        measured = list(POOL.map(lambda stack: self._measured(stack, depth, activation, sw, sb, q0, seed), stacks))
         for scheme, (sp, sv) in zip(SCHEME_COLORS, measured):
             spreads[scheme], svs[scheme] = sp, sv
             logs = np.clip(np.log10(np.maximum(sv, 1e-300)), SV_BINS[0], SV_BINS[-1] - 1e-9)

@@ -56,19 +56,45 @@ def weight_stack(depth, width, kind="orthogonal", seed=0, gain=1.0):
 
     Both kinds preserve the squared length of a vector on average; only the orthogonal one preserves it exactly.
     """
-    depth = check_positive_int("depth", depth)
-    width = check_positive_int("width", width)
-    check_choice("kind", kind, list(WEIGHT_KINDS))
-    gain = check_positive_float("gain", gain)
-    rng = make_rng(seed)
-    if kind == "gaussian":
-        return rng.standard_normal((depth, width, width)) * (gain / np.sqrt(width))
-    out = np.empty((depth, width, width))
-    for layer in range(depth):                    # each matrix straight into its place: no stacked copy
-        out[layer] = orthogonal(width, seed=rng)
-    if gain != 1.0:
-        out *= gain
-    return out
+    return WeightStack(width, kind, seed=seed, gain=gain, capacity=depth).layers(depth)
+
+
+class WeightStack:
+    """The weights of :func:`weight_stack`, drawn layer by layer as they are asked for, up to ``capacity``.
+
+    ``layers(depth)`` returns the first ``depth`` matrices, drawing only those not drawn yet, on from the
+    same generator: the very numbers of ``weight_stack(depth, ...)``, whichever depths were asked before.
+    """
+
+    def __init__(self, width, kind="orthogonal", *, seed=0, gain=1.0, capacity):
+        self.width = check_positive_int("width", width)
+        self.kind = check_choice("kind", kind, list(WEIGHT_KINDS))
+        self.gain = check_positive_float("gain", gain)
+        capacity = check_positive_int("depth", capacity)
+        self.rng = make_rng(seed)
+        self.weights = np.empty((capacity, self.width, self.width))   # memory is touched only as layers are drawn
+        self.drawn = 0
+
+    @property
+    def nbytes(self):
+        return self.weights.nbytes
+
+    def layers(self, depth):
+        depth = check_positive_int("depth", depth)
+        if depth > len(self.weights):
+            raise ValueError(f"depth must be at most {len(self.weights)} for this stack, got {depth}")
+        new = slice(self.drawn, depth)
+        if depth > self.drawn:
+            if self.kind == "gaussian":
+                self.weights[new] = self.rng.standard_normal((depth - self.drawn, self.width, self.width)) * (
+                    self.gain / np.sqrt(self.width))
+            else:
+                for layer in range(self.drawn, depth):    # each matrix straight into its place: no stacked copy
+                    self.weights[layer] = orthogonal(self.width, seed=self.rng)
+                if self.gain != 1.0:
+                    self.weights[new] *= self.gain
+            self.drawn = depth
+        return self.weights[:depth]
 
 
 def _check_stack(weights):
