@@ -262,10 +262,12 @@ def test_keep_must_be_all_or_std():
 @pytest.mark.parametrize("activation, method, keep, n_samples", [("linear", "weights", "all", 300), ("tanh", "weights", "all", 300),
                                                         ("linear", "weights", "std", 300), ("relu", "samples", "all", 20),
                                                         ("linear", "samples", "std", 20)])
-def test_a_run_pushed_deeper_in_steps_is_one_simulation(activation, method, keep, n_samples):
+@pytest.mark.parametrize("ahead", [False, True])
+def test_a_run_pushed_deeper_in_steps_is_one_simulation(activation, method, keep, n_samples, ahead):
+    # ahead=True: a second thread draws the random numbers (runs of 8 layers or more); the same numbers
     run = Run(40, 0.2, n_samples=n_samples, activation=activation, seed=11, method=method, keep=keep)
     for more in (1, 0, 17, 2, 40):
-        run.extend(more)
+        run.extend(more, ahead=ahead)
     steps, whole = run.simulation(), wh.simulate(60, 40, 0.2, n_samples=n_samples, activation=activation, seed=11,
                                                   method=method, keep=keep)
     assert steps.depth == whole.depth == 60

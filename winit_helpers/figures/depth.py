@@ -174,8 +174,8 @@ class DepthPanel(Panel):
 
         if len(todo) > 1:
             list(POOL.map(deeper, todo))
-        elif todo:
-            deeper(todo[0])
+        elif todo:                      # a single run: its random numbers are drawn on the other core
+            todo[0].extend(depth - todo[0].depth, ahead=True)
         return [self._cache[key].simulation().head(depth) for key in keys]
 
     def _lines(self, n, n_samples):

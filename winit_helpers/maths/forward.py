@@ -36,6 +36,8 @@ same statistics in the limit of infinitely wide layers.
 
 :func:`fan_in_outputs` (notebook 1) is one layer of neurons.
 """
+import queue
+import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -216,13 +218,26 @@ class Run:
         self.chunks = []          # per-layer statistics, (4, layers) arrays in order
         self.depth = 0
 
-    def extend(self, more):
-        """Push the run ``more`` layers deeper; returns the run."""
+    def extend(self, more, *, ahead=False):
+        """Push the run ``more`` layers deeper; returns the run.
+
+        ``ahead=True`` draws the random numbers in a second thread while this one multiplies (the same
+        numbers, in the same order: about a quarter faster when a core is free, as for a single run).
+        """
         more = check_positive_int("more", more, minimum=0)
         stats = np.empty((4, more))
-        with np.errstate(all="ignore"):       # log10(0) = -inf is a fine answer here
-            for k in range(more):
-                stats[:, k] = self._reduced_layer() if self.reduced else self._layer()
+        rng = self.rng
+        if ahead and more >= 8:
+            size = (self.width, self.width) if self.method == "weights" else (self.n_samples, self.width)
+            self.rng = _DrawnAhead(rng, more, size)
+        try:
+            with np.errstate(all="ignore"):       # log10(0) = -inf is a fine answer here
+                for k in range(more):
+                    stats[:, k] = self._reduced_layer() if self.reduced else self._layer()
+        finally:
+            if self.rng is not rng:
+                self.rng.close()
+                self.rng = rng
         self.chunks.append(stats)
         self.depth += more
         return self
@@ -263,6 +278,43 @@ class Run:
         stats = np.concatenate(self.chunks, axis=1) if self.chunks else np.empty((4, 0))
         return Simulation(self.depth, self.width, self.scale, self.act.name, self.n_samples, self.seed, stats[0],
                           None if self.keep == "std" else stats[1], stats[2], stats[3])
+
+
+class _DrawnAhead:
+    """Stands for a generator whose next ``count`` calls are ``normal(0.0, scale, size)``: a thread draws the
+    standard-normal numbers ahead (``normal(0, s)`` is ``s * standard_normal`` to the last bit, from the same
+    stream), a few layers at most, while the caller computes with the previous ones."""
+
+    def __init__(self, rng, count, size):
+        self.size, self.ready, self.stop = tuple(size), queue.Queue(maxsize=4), threading.Event()
+
+        def draw():
+            try:
+                for _ in range(count):
+                    block = rng.standard_normal(self.size)
+                    while not self.stop.is_set():
+                        try:
+                            self.ready.put(block, timeout=0.05)
+                            break
+                        except queue.Full:
+                            continue
+            except BaseException as exc:              # pragma: no cover (handed to the caller)
+                self.ready.put(exc)
+
+        self.worker = threading.Thread(target=draw, name="winit-draws", daemon=True)
+        self.worker.start()
+
+    def normal(self, loc, scale, size):
+        if loc != 0.0 or tuple(size) != self.size:
+            raise ValueError(f"drawn ahead: normal(0.0, scale, {self.size}) only, got normal({loc}, scale, {size})")
+        block = self.ready.get()
+        if isinstance(block, BaseException):          # pragma: no cover
+            raise block
+        return block * scale
+
+    def close(self):
+        self.stop.set()
+        self.worker.join()
 
 
 def next_layer(x, scale, rng, method="weights", rescale=1.0):
