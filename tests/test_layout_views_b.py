@@ -192,7 +192,10 @@ def test_log_limits_keep_their_place_for_data_that_span_less_than_a_decade():
     assert data_part(wide) == (-3, -1)                             # the data left them: fresh limits
     assert log_limits_with_band(ax, [0.02, 0.05]) == wide          # back again: kept (one decade wider than fresh)
     ax._steady_ylim = log_limits_with_band(SimpleNamespace(), [0.0008, 0.05])        # 1e-4 .. 1e-1
-    assert data_part(log_limits_with_band(ax, [0.02, 0.05])) == (-2, -1)   # two decades wider than fresh: fresh
+    # two decades wider than fresh: not kept; the axis had limits that would be, and takes them again
+    assert log_limits_with_band(ax, [0.02, 0.05]) == wide
+    no_memory = SimpleNamespace(_steady_ylim=ax._steady_ylim)
+    assert data_part(log_limits_with_band(no_memory, [0.02, 0.05])) == (-2, -1)   # and with no such limits: fresh
 
 
 @pytest.mark.parametrize("activation, measure, start", [("tanh", "pre", "orthogonal"), ("relu", "post", "gaussian"),

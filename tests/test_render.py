@@ -277,3 +277,33 @@ def test_steady_range_fresh_limits_are_round_and_contain_the_data(lo, hi):
 def test_steady_range_refuses_nan():
     with pytest.raises(ValueError, match="finite"):
         steady_range(None, 0, float("nan"))
+
+
+def test_steady_range_comes_back_to_a_remembered_range_before_a_fresh_one():
+    recent = []
+    first = steady_range(None, 0, 100, floor=0, recent=recent)
+    wide = steady_range(first, 0, 1000, floor=0, recent=recent)      # the data grew ten-fold: fresh
+    assert wide != first and recent[:2] == [wide, first]
+    back = steady_range(wide, 0, 75, floor=0, recent=recent)         # ... and shrank again: the old limits
+    assert back == first and recent[:2] == [first, wide]
+    # without the memory the same move gets fresh limits of its own
+    assert steady_range(wide, 0, 75, floor=0) != first
+
+
+def test_steady_range_takes_a_remembered_range_only_if_it_would_be_kept():
+    recent = []
+    first = steady_range(None, 0, 100, floor=0, recent=recent)
+    steady_range(first, 0, 1000, floor=0, recent=recent)
+    out = steady_range(None, 0, 30, floor=0, recent=recent)          # fills under 0.6 of every remembered range
+    assert out not in ((first,) + tuple(recent[1:]))
+    assert out[0] <= 0 and out[1] >= 30 and 30 / (out[1] - out[0]) >= 0.6
+    out = steady_range(None, 0, 150, floor=0, recent=recent)         # outgrows the first range
+    assert not (out[1] < 150)
+
+
+def test_steady_range_remembers_only_the_most_recent_ranges():
+    from winit_helpers.figures.base import KEPT_RANGES
+    recent, current = [], None
+    for k in range(KEPT_RANGES + 5):
+        current = steady_range(current, 0, 10.0 ** k, floor=0, recent=recent)
+    assert len(recent) == KEPT_RANGES and len(set(recent)) == KEPT_RANGES and recent[0] == current

@@ -364,7 +364,11 @@ def jpeg_bytes(canvas):
     return buffer.getvalue()
 
 
-def steady_range(current, lo, hi, *, fill=0.6, margin=0.1, floor=None):
+#: how many ranges an axis remembers (see :func:`steady_range`): as many as the backgrounds a figure keeps
+KEPT_RANGES = KEPT_BACKGROUNDS
+
+
+def steady_range(current, lo, hi, *, fill=0.6, margin=0.1, floor=None, recent=None):
     """Axis limits for data spanning [lo, hi] that stay put while the data move a little.
 
     Returns ``current`` while it still contains [lo, hi] and the data fill at least ``fill`` of it
@@ -372,14 +376,37 @@ def steady_range(current, lo, hi, *, fill=0.6, margin=0.1, floor=None):
     fresh range: [lo, hi] widened by ``margin`` of its span on each side and rounded outwards to a
     round step (1, 2 or 5 times a power of ten, a tenth of the span or finer), never below ``floor``.
     For a log axis, pass log10 values and take 10** of the result.
+
+    ``recent`` (from :func:`recent_ranges`) is the axis' memory of the ranges it had: before a fresh range,
+    the most recent of them that would be kept is taken again, so a slider moved back and forth comes back
+    to the limits, and the backgrounds, it had there, whatever way it came.
     """
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise ValueError(f"the data range must be finite, got [{lo}, {hi}]")
     lo, hi = float(min(lo, hi)), float(max(lo, hi))
-    if current is not None:
-        c_lo, c_hi = float(min(current)), float(max(current))
-        if c_lo <= lo and hi <= c_hi and (hi - lo) >= fill * (c_hi - c_lo):
-            return (c_lo, c_hi)
+
+    def keeps(limits):
+        c_lo, c_hi = float(min(limits)), float(max(limits))
+        return c_lo <= lo and hi <= c_hi and (hi - lo) >= fill * (c_hi - c_lo)
+
+    if current is not None and keeps(current):
+        out = (float(min(current)), float(max(current)))
+    else:
+        out = next((limits for limits in recent or () if keeps(limits)), None) or _fresh_range(lo, hi, margin, floor)
+    if recent is not None:
+        remember(recent, out)
+    return out
+
+
+def remember(recent, limits):
+    """Put ``limits`` first in an axis' memory of its ranges (see :func:`recent_ranges`), keeping the most recent few."""
+    if limits in recent:
+        recent.remove(limits)
+    recent.insert(0, limits)
+    del recent[KEPT_RANGES:]
+
+
+def _fresh_range(lo, hi, margin, floor):
     span = hi - lo if hi > lo else max(abs(hi), 1.0) * 0.1
     a, b = lo - margin * span, hi + margin * span
     if floor is not None:
@@ -390,6 +417,12 @@ def steady_range(current, lo, hi, *, fill=0.6, margin=0.1, floor=None):
     if floor is not None:
         a = max(a, floor)
     return (a, b)
+
+
+def recent_ranges(ax, which):
+    """The memory of the ranges axis ``which`` (``"x"``, ``"y"``, or any name) of ``ax`` had, most recent first: pass it
+    to :func:`steady_range` as ``recent``. A static figure never needs it."""
+    return ax.__dict__.setdefault("_winit_recent_ranges", {}).setdefault(which, [])
 
 
 def png_bytes(fig):

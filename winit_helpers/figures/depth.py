@@ -16,7 +16,7 @@ from .._checks import check_positive_int
 from ..maths.forward import LOG10_MAX, LOG10_MIN, Run, pow10_str
 from ..maths.theory import growth_per_layer, predicted_log10_std
 from ..style import font_size
-from .base import POOL, SIM_COLOR, THEORY, Panel, steady_range
+from .base import POOL, SIM_COLOR, THEORY, Panel, recent_ranges, steady_range
 from .log_axes import log10_axis
 
 FLOAT_COLORS = {"float32": "C3", "float64": "C4"}
@@ -214,8 +214,10 @@ class DepthPanel(Panel):
         values = np.concatenate([predicted] + [s.log10_std for s in sims] + [[0.0]])
         lo, hi = values.min(), values.max()
         pad = max(0.5, 0.08 * (hi - lo))
-        self.ax.set_ylim(steady_range(self.ax.get_ylim(), lo - pad, hi + pad, margin=0.05))
-        self.ax.set_xlim(steady_range(self.ax.get_xlim(), 0, depth + max(1, depth // 50), floor=0, margin=0.05))
+        self.ax.set_ylim(steady_range(self.ax.get_ylim(), lo - pad, hi + pad, margin=0.05,
+                                      recent=recent_ranges(self.ax, "y")))
+        self.ax.set_xlim(steady_range(self.ax.get_xlim(), 0, depth + max(1, depth // 50), floor=0, margin=0.05,
+                                      recent=recent_ranges(self.ax, "x")))
         over64 = sims[0].overflow_layer("float64")
         under64 = sims[0].underflow_layer("float64")
         edge = over64 or under64
@@ -232,7 +234,7 @@ class DepthPanel(Panel):
         # the bins span the axis's limits, which stay put while the data move a little: so do the bars' edges
         # (a generous margin: another run's extremes, after a move of width, usually still fit)
         xlim = steady_range(self.ax_factor.get_xlim(), lo_f - 1e-3 * growth, hi_f + 1e-3 * growth, fill=0.5,
-                            margin=0.25)
+                            margin=0.25, recent=recent_ranges(self.ax_factor, "x"))
         edges = np.linspace(xlim[0], xlim[1], 26)
         counts, _ = np.histogram(factors, bins=edges)
         self.bars.set_data(counts, edges)
@@ -241,7 +243,7 @@ class DepthPanel(Panel):
         step = np.diff(self.ax_factor.xaxis.get_major_locator().tick_values(*xlim)[:2])[0]
         self._factor_decimals = max(0, -int(np.floor(np.log10(step) + 1e-9)))
         self.ax_factor.set_ylim(steady_range(self.ax_factor.get_ylim(), 0, counts.max() * 1.15, floor=0, fill=0.5,
-                                             margin=0.3))
+                                             margin=0.3, recent=recent_ranges(self.ax_factor, "y")))
         if self.factor_theory.get_xdata()[0] != growth:
             self.factor_theory.set_xdata([growth, growth])
         self.ax_factor.set_title(f"each layer: theory x {growth:.3g}", fontsize=font_size(9), pad=TITLE_PAD)

@@ -13,7 +13,7 @@ from matplotlib.ticker import MaxNLocator
 from ..maths.forward import fan_in_outputs
 from ..maths.theory import fan_in_std, normal_pdf, predicted_output_std, weight_variance
 from ..style import font_size
-from .base import SIM_COLOR, THEORY, Panel, steady_range
+from .base import SIM_COLOR, THEORY, Panel, recent_ranges, steady_range
 from .log_axes import log_axis
 
 
@@ -75,7 +75,8 @@ class FanInPanel(Panel):
         std, predicted = float(y.std()), predicted_output_std(fan_in, scale, weights)
         # the bins span the axis, at least +-4 predicted stds; the axis stays put while the std changes a little
         # (a live figure then redraws only the bars and the curve); values beyond it count in the end bins
-        xlim = steady_range(self.ax_hist.get_xlim(), -4 * predicted, 4 * predicted, fill=0.45, margin=0.15)
+        xlim = steady_range(self.ax_hist.get_xlim(), -4 * predicted, 4 * predicted, fill=0.45, margin=0.15,
+                            recent=recent_ranges(self.ax_hist, "x"))
         edges = np.linspace(xlim[0], xlim[1], 41)
         counts, _ = np.histogram(np.clip(y, edges[0], edges[-1]), bins=edges, density=True)
         self.bars.set_data(counts, edges)
@@ -84,7 +85,8 @@ class FanInPanel(Panel):
         self.pdf.set_data(x, pdf)
         self.ax_hist.set_xlim(xlim)
         self.ax_hist.set_ylim(steady_range(self.ax_hist.get_ylim(), 0, 1.25 * max(counts.max(), 0.4 / predicted),
-                                           fill=0.45, margin=0.2, floor=0))
+                                           fill=0.45, margin=0.2, floor=0,
+                                           recent=recent_ranges(self.ax_hist, "y")))
         self.ax_hist.set_title(f"fan_in = {fan_in}, w ~ {weights}: std {std:.3g} (predicted {predicted:.3g})",
                                fontsize=font_size(10), pad=font_size(9))
         grid = np.array(self.grid, dtype=float)
@@ -97,7 +99,8 @@ class FanInPanel(Panel):
         w_std = np.sqrt(weight_var)
         # log10 limits from 0.5 to 120 weight stds, kept while the scale moves a little
         current = tuple(np.log10(self.ax_law.get_ylim()))
-        lo, hi = steady_range(current, np.log10(0.5 * w_std), np.log10(120 * w_std), fill=0.7, margin=0.1)
+        lo, hi = steady_range(current, np.log10(0.5 * w_std), np.log10(120 * w_std), fill=0.7, margin=0.1,
+                              recent=recent_ranges(self.ax_law, "y"))
         if (lo, hi) != current:                   # kept limits stay exact: no 10 ** log10 round trip
             self.ax_law.set_ylim(10.0 ** lo, 10.0 ** hi)
         self.ax_law.set_title(f"std grows like sqrt(fan_in); Var(w) = {weight_var:.3g}", fontsize=font_size(10),

@@ -2,7 +2,7 @@
 :meth:`~winit_helpers.figures.base.Panel.frame`), with room above the data for a legend that then covers nothing."""
 import numpy as np
 
-from .base import steady_range
+from .base import recent_ranges, remember, steady_range
 
 
 FLOOR = 1e-300          # a log axis cannot show 0: values below are drawn at this floor
@@ -34,7 +34,8 @@ def log_limits_with_band(ax, values, band=LEGEND_BAND, fill=0.3):
     The limits are whole decades; they stay put while they hold the data and either the data span at least ``fill``
     of them or they are at most a decade wider than fresh limits for these data would be (data that span a decade or
     less would otherwise get fresh limits whenever their ends cross a decade), so a small slider move keeps the cached background (see
-    :meth:`Panel.frame`).
+    :meth:`Panel.frame`). When the current limits cannot stay, the most recent limits this axis had that would stay are
+    taken again before fresh ones (see :func:`~winit_helpers.figures.base.steady_range`).
     """
     values = np.asarray(values, float)
     values = values[values > 0]           # a value of exactly 0 is drawn at the floor, below the axes: not seen
@@ -42,13 +43,19 @@ def log_limits_with_band(ax, values, band=LEGEND_BAND, fill=0.3):
     lo, hi = float(logs.min()), float(logs.max())
     a = max(np.floor(lo - 0.2), np.log10(FLOOR) - 5)
     b = max(np.ceil(hi + 0.2), a + 1)
-    current = getattr(ax, "_steady_ylim", None)
-    if current is not None:           # undo the band to compare with the data's own range
-        c_lo, c_hi = np.log10(current)
+
+    def keeps(limits):                # undo the band to compare with the data's own range
+        c_lo, c_hi = np.log10(limits)
         c_hi = c_lo + (c_hi - c_lo) * (1 - band)
-        if c_lo <= lo and hi <= c_hi + 1e-9 and ((hi - lo) >= fill * (c_hi - c_lo) or c_hi - c_lo <= b - a + 1 + 1e-9):
-            return tuple(current)
-    return 10.0 ** a, 10.0 ** (a + (b - a) / (1 - band))
+        return c_lo <= lo and hi <= c_hi + 1e-9 and ((hi - lo) >= fill * (c_hi - c_lo) or c_hi - c_lo <= b - a + 1 + 1e-9)
+
+    # the current limits, else the most recent this axis had that would be kept (a slider moved back comes back to
+    # the limits, and the background, it had there), else fresh ones
+    current, recent = getattr(ax, "_steady_ylim", None), recent_ranges(ax, "log y")
+    out = next((tuple(limits) for limits in ([current] if current is not None else []) + recent if keeps(limits)),
+               None) or (10.0 ** a, 10.0 ** (a + (b - a) / (1 - band)))
+    remember(recent, out)
+    return out
 
 
 def set_limits(ax, x=None, y=None):
@@ -69,7 +76,7 @@ def limits_with_band(ax, lo, hi, band=LEGEND_BAND, fill=0.5, floor=None):
     if current is not None:
         c_lo, c_hi = current
         data_part = (c_lo, c_lo + (c_hi - c_lo) * (1 - band))
-    a, b = steady_range(data_part, lo, hi, fill=fill, floor=floor)
+    a, b = steady_range(data_part, lo, hi, fill=fill, floor=floor, recent=recent_ranges(ax, "y below the band"))
     if data_part is not None and (a, b) == data_part:
         return tuple(current)
     return a, a + (b - a) / (1 - band)

@@ -16,7 +16,7 @@ import math
 import numpy as np
 from matplotlib.ticker import Formatter, Locator, MaxNLocator, NullLocator
 
-from .base import steady_range
+from .base import recent_ranges, steady_range
 
 MAX_TICKS = 8
 #: mantissas tried, in this order, when the axis spans less than WHOLE_DECADES decades
@@ -146,5 +146,5 @@ def steady_log_limits(ax, *arrays, floor_decades=1.0):
     pad = max(floor_decades / 2, 0.08 * (hi - lo))
     current = np.array(ax.get_ylim(), dtype=float)
     current = np.log10(current) if np.all(current > 0) and np.all(np.isfinite(current)) else None
-    a, b = steady_range(current, lo - pad, hi + pad, fill=0.6, margin=0.0)
+    a, b = steady_range(current, lo - pad, hi + pad, fill=0.6, margin=0.0, recent=recent_ranges(ax, "y"))
     ax.set_ylim(10.0 ** a, 10.0 ** b)

@@ -26,7 +26,7 @@ from ..maths.normalisation import norm_stack, stack_draws
 from ..maths.residual_stream import STREAM_RULES, prenorm_stream, stream_alpha, stream_draws
 from ..maths.theory import grad_scale_with_norm, iid_softmax_entropy, prenorm_mean_square
 from ..style import font_size
-from .base import THEORY, Panel, steady_range
+from .base import THEORY, Panel, recent_ranges, steady_range
 from .log_axes import LogTickFormatter, log_axis
 
 SCALED_COLORS = {True: "C0", False: "C3"}
@@ -207,10 +207,12 @@ class NormPanel(Panel):
             lo, hi = min(logs.min(), base.min() - spread), max(logs.max(), base.max() + spread)
             current = np.log10(ax.get_ylim()) if self._steady else None
             # without a norm a fresh range leaves half the data's span free on each side
-            steady = steady_range(current, lo - 0.1, hi + 0.1, fill=0.25, margin=0.5)
+            steady = steady_range(current, lo - 0.1, hi + 0.1, fill=0.25, margin=0.5,
+                                  recent=recent_ranges(ax, "y"))
             if current is None or tuple(steady) != tuple(current):    # kept limits stay exact: no 10 ** log10 round trip
                 ax.set_ylim(10.0 ** np.array(steady))
-            ax.set_xlim(steady_range(ax.get_xlim() if self._steady else None, 0.5, depth + 0.5, floor=0))
+            ax.set_xlim(steady_range(ax.get_xlim() if self._steady else None, 0.5, depth + 0.5, floor=0,
+                                     recent=recent_ranges(ax, "x")))
         self._steady = True
         ratio = float(np.median(run.grad_norm / ref.grad_norm))
         self.ax_f.set_title(f"{NORM_LABELS[norm]}, weight std = {scale:.3g}/sqrt({self.width}):\n"

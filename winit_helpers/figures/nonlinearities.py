@@ -16,7 +16,7 @@ from ..maths.init import check_distribution, get_scheme, layer_stds
 from ..maths.activations import activation_range
 from ..maths.theory import mean_field
 from ..style import font_size
-from .base import MAX_DEPTH, SIM_COLOR, THEORY, Panel, steady_range
+from .base import MAX_DEPTH, SIM_COLOR, THEORY, Panel, recent_ranges, steady_range
 from .limits import depth_axis_end, log_limits_with_band, set_limits
 from .log_axes import log_axis
 from .stack_cache import DepthDrawCache
@@ -135,7 +135,8 @@ class HistogramPanel(Panel):
         else:
             top = top if top > 0 else 1.0 / 1.05
             lo = -0.05 * top if lowest == 0 else -1.05 * top      # kept while the data move a little
-            self.ax.set_ylim(steady_range(self.ax.get_ylim(), lo, 1.05 * top, fill=0.6, margin=0.0))
+            self.ax.set_ylim(steady_range(self.ax.get_ylim(), lo, 1.05 * top, fill=0.6, margin=0.0,
+                                      recent=recent_ranges(self.ax, "y")))
         # the layers' axis ends on a rung of a ladder, so it stays put while depth moves within one step of it
         # (a live figure then redraws only what moved)
         set_limits(self.ax, x=(0.4, steady_depth_end(self.ax.get_xlim()[1], depth)))
