@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from winit_helpers.live import all_views
+from winit_helpers.live.core import QUIET_SECONDS
 
 VIEWS = all_views()   # imports every module of the package, which registers its views
 
@@ -225,6 +226,19 @@ def test_moves_from_the_browser_during_a_drag_are_folded_into_one_redraw():
     result = asyncio.run(drag())
     assert result.depth == 120 and view.panel.lines[0].get_xdata()[-1] == 120
     assert view.coalesced == 19
+
+    async def press_after_a_pause():
+        await asyncio.sleep(2 * QUIET_SECONDS)
+        control.set_state({"value": 121})           # a key press, long after the last redraw: drawn at the next turn
+        await asyncio.sleep(0)
+        at_once = view.result.depth
+        control.set_state({"value": 122})           # right after a redraw (a drag goes on): waits for more moves
+        await asyncio.sleep(0)
+        waiting = view.result.depth
+        await asyncio.sleep(0.2)
+        return at_once, waiting, view.result.depth
+
+    assert asyncio.run(press_after_a_pause()) == (121, 121, 122)
     # set from code (a notebook cell), a move draws at once
     control.value = 50
     assert view.result.depth == 50

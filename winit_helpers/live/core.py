@@ -66,6 +66,7 @@ class LiveView:
         self.hint.add_class("winit-live-hint")
         self.result, self.seconds, self.error = None, None, None
         self._pending = False        # a redraw asked for by the browser and not yet drawn
+        self._drawn_at = -math.inf   # when the last redraw ended (time.perf_counter)
         #: how many slider moves from the browser were folded into a later redraw (a fast drag)
         self.coalesced = 0
         for control in self.controls.values():
@@ -96,7 +97,8 @@ class LiveView:
             self.error = f"{type(exc).__name__}: {exc}"
             self.status.value = f"<span style='color:#b00020'>Could not redraw: {self.error}</span>"
             traceback.print_exc()
-        self.seconds = time.perf_counter() - start
+        self._drawn_at = time.perf_counter()
+        self.seconds = self._drawn_at - start
 
     def hint_text(self):
         """One short line: arrow keys step a slider, a number readout can be typed into, which sliders redraw on release."""
@@ -124,11 +126,15 @@ class LiveView:
                 # a drag sends a value every few ms; drawing each in turn would queue them, and the last
                 # position's figure would arrive late. Draw a moment later instead, with the controls'
                 # values at that time: moves that arrived meanwhile are folded into that one redraw.
+                # A move after a quiet spell (a key press, a drag's first step) is drawn at the loop's next turn.
                 if self._pending:
                     self.coalesced += 1
                 else:
                     self._pending = True
-                    loop.call_later(COALESCE_SECONDS, self._deferred_refresh)
+                    if time.perf_counter() - self._drawn_at > QUIET_SECONDS:
+                        loop.call_soon(self._deferred_refresh)
+                    else:
+                        loop.call_later(COALESCE_SECONDS, self._deferred_refresh)
                 return
         self.refresh()                    # set from code (a notebook cell, a test): draw now
 
@@ -147,8 +153,10 @@ class LiveView:
 #: a figure higher than this share of its width is tall: on a slide it stands beside its controls, not below
 TALL = 0.5
 
-#: how long a redraw asked for by the browser waits for further moves of the same drag
+#: how long a redraw asked for by the browser waits for further moves of the same drag ...
 COALESCE_SECONDS = 0.005
+#: ... unless the last redraw ended longer ago than this: then nothing is queued behind it, and it draws at once
+QUIET_SECONDS = 0.1
 
 #: sliders, and those whose number readout takes a typed value
 _SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider, widgets.SelectionSlider)
