@@ -136,6 +136,22 @@ def test_gradient_lines_are_the_networks_gradients_at_step_0(init, depth, scale)
     np.testing.assert_array_equal(panel.curve.get_ydata(), result.loss)
 
 
+@pytest.mark.parametrize("init, depth, scale", [("he", 30, 1.0), ("lecun", 5, 2.0), ("unscaled", 2, 0.25),
+                                               ("unscaled", 50, 1e7)])
+def test_the_loss_curve_starts_at_the_networks_loss_on_the_whole_training_set(init, depth, scale):
+    import warnings
+    panel = TrainingPanel(steps=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                  # an overflowing network says so in its verdict, not in a warning
+        result = panel.update(init=init, depth=depth, scale=scale, seed=4)
+    data = load_digits_split(0).standardized()
+    net = DeepReLUNetwork(depth=depth, width=64, n_in=64, init=init, scale=scale, seed=4)
+    with np.errstate(all="ignore"):
+        want = net.loss(data.X_train, data.Y_train)[0]
+    assert result.loss[0] == pytest.approx(want, rel=1e-12, nan_ok=True)
+    assert len(result.loss) == 1 and list(result.steps) == [0]
+
+
 def test_gradient_axis_labels_at_every_slider_end_and_default(view):
     for name in ("depth", "scale", "init"):
         control = view.controls[name]

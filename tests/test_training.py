@@ -169,3 +169,18 @@ def test_an_epoch_counts_the_last_partial_batch():
     net = DeepReLUNetwork(depth=1, width=4, n_in=5, n_out=3, seed=0)
     assert Trainer(net, X, Y, batch_size=3).steps_per_epoch == 3    # 7 samples: 3 + 3 + 1
     assert Trainer(net, X, Y, batch_size=7).steps_per_epoch == 1
+
+
+@pytest.mark.parametrize("depth", [1, 2, 7])
+def test_logits_are_the_last_layer_of_the_forward_pass_and_give_the_loss(depth):
+    net = DeepReLUNetwork(depth=depth, width=16, n_in=64, init=["he", "unscaled"], scale=[1.0, 0.5], seed=[3, 4])
+    X = np.random.default_rng(0).standard_normal((50, 64))
+    Y = np.eye(10)[np.arange(50) % 10]
+    H = net.forward(X)
+    assert len(H) == depth + 2 and H[-1].shape == (2, 50, 10)
+    np.testing.assert_array_equal(net.logits(X), H[-1])
+    # the loss by hand from the forward pass: mean cross-entropy of the softmax, per replica
+    z = H[-1] - H[-1].max(axis=-1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    np.testing.assert_allclose(net.loss(X, Y), -(Y * log_p).sum(axis=-1).mean(axis=-1), rtol=1e-12)
+    np.testing.assert_allclose(net.predict(X), np.exp(log_p), rtol=1e-12)
