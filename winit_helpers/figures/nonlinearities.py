@@ -136,7 +136,7 @@ class HistogramPanel(Panel):
             top = top if top > 0 else 1.0 / 1.05
             lo = -0.05 * top if lowest == 0 else -1.05 * top      # kept while the data move a little
             self.ax.set_ylim(steady_range(self.ax.get_ylim(), lo, 1.05 * top, fill=0.6, margin=0.0,
-                                      recent=recent_ranges(self.ax, "y")))
+                                          recent=recent_ranges(self.ax, "y")))
         # the layers' axis ends on a rung of a ladder, so it stays put while depth moves within one step of it
         # (a live figure then redraws only what moved)
         set_limits(self.ax, x=(0.4, steady_depth_end(self.ax.get_xlim()[1], depth)))

@@ -204,7 +204,7 @@ class TrainingPanel(Panel):
         depth = check_positive_int("depth", depth)
         net = self._network(init, depth, scale, seed)
         # the trainer's first loss is a pass over the whole training set: it runs on the other core while this
-        # one takes the gradients (the same numbers, about a third less waiting)
+        # one takes the gradients at step 0, which cost about as much (the same numbers)
         trainer = POOL.submit(Trainer, net, self.data.X_train, self.data.Y_train, batch_size=self.batch_size,
                               lr=self.lr, momentum=self.momentum, record_every=10)
         norms = self._grad_norms(net)
