@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from winit_helpers.figures.nonlinearities import HistogramPanel
-from winit_helpers.figures.stack_cache import DepthDrawCache
+from winit_helpers.figures.stack_cache import DepthDrawCache, PendingLayer
 from winit_helpers.maths.forward import draw_network
 
 
@@ -90,3 +90,71 @@ def test_get_waits_for_the_layer_a_slow_prefetch_is_drawing(monkeypatch):
     cache.prefetch(20)
     same_as_draw_network(cache, 20, 30)
     same_as_draw_network(cache, 21, 30)
+
+
+@pytest.fixture
+def slow_background(monkeypatch):
+    """The background thread takes 20 ms a layer (as a wide layer does under load), the caller none."""
+    import threading
+    import time
+    from winit_helpers.figures import stack_cache
+    unit_weights = stack_cache.unit_weights
+
+    def slow(*args, **kwargs):
+        out = unit_weights(*args, **kwargs)
+        if threading.current_thread().name == "winit-prefetch":
+            time.sleep(0.02)
+        return out
+
+    monkeypatch.setattr(stack_cache, "unit_weights", slow)
+
+
+def assert_draw_networks_numbers(draws, depth, width, distribution="normal", n_samples=20, seed=5):
+    x, units = draws
+    want_x, want_units = draw_network((width,) * (depth + 1), distribution, n_samples=n_samples, seed=seed)
+    assert np.array_equal(x, want_x) and len(units) == depth
+    assert all(u.shape == (width, width) for u in units)
+    for a, b in zip(units, want_units):
+        np.testing.assert_array_equal(np.asarray(a), b)
+
+
+@pytest.mark.parametrize("distribution", ["normal", "uniform"])
+def test_layers_drawn_ahead_are_draw_networks_numbers(distribution, slow_background):
+    cache = DepthDrawCache()
+    draws = cache.get((40,) * 13, distribution, 20, 5, ahead=30)
+    assert all(isinstance(u, PendingLayer) for u in draws[1])        # they were still being drawn
+    assert_draw_networks_numbers(draws, 12, 40, distribution)
+    assert len(cache.units) < 30
+    cache._worker.join()
+    assert len(cache.units) == 30                                   # and it drew on, as far as asked
+    assert_draw_networks_numbers(cache.get((40,) * 31, distribution, 20, 5, ahead=30), 30, 40, distribution)
+    assert_draw_networks_numbers(cache.get((40,) * 8, distribution, 20, 5), 7, 40, distribution)
+
+
+def test_a_pending_layer_whose_thread_stopped_first_is_drawn_where_it_is_needed(slow_background):
+    cache = DepthDrawCache()
+    x, units = cache.get((50,) * 21, "normal", 20, 5, ahead=20)
+    cache.halt()                                                    # stopped after a layer or so
+    assert len(cache.units) < 20
+    assert_draw_networks_numbers((x, units), 20, 50)
+    # a pending layer of a stack the cache has left is refused, not drawn from another stack's generator
+    x, units = cache.get((50,) * 21, "normal", 20, 6, ahead=20)
+    cache.get((30,) * 3, "normal", 20, 6)
+    with pytest.raises(RuntimeError, match="no longer holds"):
+        np.asarray(units[19])
+
+
+def test_a_deeper_request_while_drawing_ahead_less_deep_starts_again_and_keeps_the_numbers(slow_background):
+    cache = DepthDrawCache()
+    cache.get((50,) * 3, "normal", 20, 5, ahead=4)                  # a thread drawing up to layer 4 ...
+    assert_draw_networks_numbers(cache.get((50,) * 16, "normal", 20, 5, ahead=15), 15, 50)   # ... asked for 15
+
+
+def test_a_stack_run_on_layers_drawn_ahead_is_the_run_on_drawn_layers(slow_background):
+    from winit_helpers.maths.forward import run_stack
+    widths = (60,) * 9
+    ahead = run_stack(widths, "lecun", "tanh", bins=10, draws=DepthDrawCache().get(widths, "normal", 20, 5, ahead=8))
+    drawn = run_stack(widths, "lecun", "tanh", bins=10, draws=draw_network(widths, "normal", n_samples=20, seed=5))
+    np.testing.assert_array_equal(ahead.h_std, drawn.h_std)
+    for a, b in zip(ahead.h_hist, drawn.h_hist):
+        np.testing.assert_array_equal(a[0], b[0])

@@ -98,7 +98,8 @@ class HistogramPanel(Panel):
 
     def _draws(self, widths, distribution, n_samples, seed, method):
         if method == "weights":
-            return self._cache.get(widths, distribution, n_samples, seed)
+            # the layers not drawn yet are drawn on the other core while this one computes with those before them
+            return self._cache.get(widths, distribution, n_samples, seed, ahead=MAX_DEPTH)
         key = (tuple(widths), n_samples, seed)
         if key != self._samples_key:       # few numbers (n_samples x width a layer): kept while the scale moves
             self._samples_key, self._samples = key, draw_samples(widths, n_samples=n_samples, seed=seed)
