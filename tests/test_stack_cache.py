@@ -125,6 +125,10 @@ def test_layers_drawn_ahead_are_draw_networks_numbers(distribution, slow_backgro
     assert all(isinstance(u, PendingLayer) for u in draws[1])        # they were still being drawn
     assert_draw_networks_numbers(draws, 12, 40, distribution)
     assert len(cache.units) < 30
+    copied = np.array(draws[1][0])                                  # a copy asked for is a copy: the kept draws stay
+    copied[:] = 0.0
+    assert not np.shares_memory(copied, cache.units[0]) and cache.units[0].any()
+    assert np.asarray(draws[1][0], dtype=np.float32).dtype == np.float32
     cache._worker.join()
     assert len(cache.units) == 30                                   # and it drew on, as far as asked
     assert_draw_networks_numbers(cache.get((40,) * 31, distribution, 20, 5, ahead=30), 30, 40, distribution)

@@ -133,7 +133,9 @@ class PendingLayer:
 
     def __array__(self, dtype=None, copy=None):
         value = self.value()
-        return value if dtype is None else value.astype(dtype)
+        if dtype is not None and value.dtype != dtype:
+            return value.astype(dtype)
+        return value.copy() if copy else value     # the kept draws themselves only where no copy is asked for
 
     @property
     def T(self):
