@@ -144,30 +144,46 @@ class DepthPanel(Panel):
         axf.set_ylabel("layers")
         # (width, seed, n_samples, method, keep) -> the unit-scale Run, as deep as asked so far; most recent last
         self._cache = OrderedDict()
+        self._shown_keys = []           # the keys of the runs the figure shows now
         self._legend_key, self._marker_size = None, None
 
     def _factor_label(self, value, _position=None):
         return f"{value:.{self._factor_decimals}f}"
 
-    def _unit_runs(self, depth, width, seeds, n_samples, method):
-        """The runs at scale 1, one per seed, kept: a change of scale only tilts them (Simulation.rescale),
-        and a deeper setting pushes them on through only the new layers (:class:`Run`).
+    def _run_keys(self, depth, width, n_seeds, n_samples, seed):
+        """The kept runs' keys a setting needs, one per seed: (width, seed, n_samples, method, keep), as
+        :func:`plan_runs` chooses them."""
+        n_samples, method, n_seeds = plan_runs(depth, width, n_seeds, self.budget_ms, n_samples)
+        return [(width, seed + k, n_samples, method, "all" if k == 0 else "std") for k in range(n_seeds)]
+
+    def _kept(self, keys, protect=()):
+        """The kept run of each key, a new one (no layers yet) where none is kept; these become the most
+        recently used. The least recently used others go, down to :data:`KEPT_NUMBERS` activations in all,
+        except those in ``protect``.
 
         Only the first seed's run keeps the largest |activation| (where the floats overflow); the others keep
-        the std and the mean (``keep="std"``: the same numbers, cheaper). New layers of several runs share
-        the machine's cores.
+        the std and the mean (``keep="std"``: the same numbers, cheaper).
         """
-        keys = [(width, seed, n_samples, method, "all" if k == 0 else "std") for k, seed in enumerate(seeds)]
         for key in keys:
             if key not in self._cache:
-                width_, seed, n, method_, keep = key
-                self._cache[key] = Run(width_, 1.0, n_samples=n, activation="linear", seed=seed, method=method_,
+                width, seed, n, method, keep = key
+                self._cache[key] = Run(width, 1.0, n_samples=n, activation="linear", seed=seed, method=method,
                                        keep=keep)
             self._cache.move_to_end(key)
-        # the least recently used runs go first, down to KEPT_NUMBERS activations in all
-        while len(self._cache) > len(keys) and sum(run.x.size for run in self._cache.values()) > KEPT_NUMBERS:
-            self._cache.popitem(last=False)
-        todo = [self._cache[key] for key in keys if self._cache[key].depth < depth]
+        keep = set(keys) | set(protect)
+        for key in [k for k in self._cache if k not in keep]:
+            if sum(run.x.size for run in self._cache.values()) <= KEPT_NUMBERS:
+                break
+            del self._cache[key]
+        return [self._cache[key] for key in keys]
+
+    def _unit_runs(self, keys, depth):
+        """The runs at scale 1, one per key, ``depth`` layers deep: a change of scale only tilts them
+        (Simulation.rescale), and a deeper setting pushes them on through only the new layers (:class:`Run`).
+        New layers of several runs share the machine's cores.
+        """
+        runs = self._kept(keys)
+        todo = [run for run in runs if run.depth < depth]
 
         def deeper(run):
             return run.extend(depth - run.depth)
@@ -176,7 +192,26 @@ class DepthPanel(Panel):
             list(POOL.map(deeper, todo))
         elif todo:                      # a single run: its random numbers are drawn on the other core
             todo[0].extend(depth - todo[0].depth, ahead=True)
-        return [self._cache[key].simulation().head(depth) for key in keys]
+        return [run.simulation().head(depth) for run in runs]
+
+    def prepare(self, stop, depth=100, width=100, scale=1.0, *, n_seeds=1, n_samples=500, seed=0):
+        """Compute the runs that ``update`` with these settings will need, and draw nothing; stop when ``stop``
+        (a :class:`threading.Event`) is set, keeping every layer computed so far.
+
+        A live view calls it in a background thread for the settings one slider step away while the learner
+        looks at the figure (:meth:`~winit_helpers.live.core.LiveView.look_ahead`): a key press then finds its
+        runs ready. The numbers are the same as those ``update`` would compute itself. It never lets the
+        runs of the setting shown go to make room.
+        """
+        try:
+            depth, width = check_positive_int("depth", depth), check_positive_int("width", width)
+            n_seeds = check_positive_int("n_seeds", n_seeds)
+            n_samples = check_positive_int("n_samples", n_samples, minimum=2)
+        except (TypeError, ValueError):
+            return                      # update will say what is wrong, if the learner goes there
+        runs = self._kept(self._run_keys(depth, width, n_seeds, n_samples, seed), protect=self._shown_keys)
+        todo = [run for run in runs if run.depth < depth]
+        list(POOL.map(lambda run: run.extend(depth - run.depth, stop=stop), todo))
 
     def _lines(self, n, n_samples):
         while len(self.lines) < n:
@@ -197,9 +232,11 @@ class DepthPanel(Panel):
         n_seeds = check_positive_int("n_seeds", n_seeds)
         n_samples = check_positive_int("n_samples", n_samples, minimum=2)
         asked_seeds, asked_samples = n_seeds, n_samples
-        n_samples, method, n_seeds = plan_runs(depth, width, n_seeds, self.budget_ms, n_samples)
-        sims = [sim.rescale(scale) for sim in
-                self._unit_runs(depth, width, [seed + k for k in range(n_seeds)], n_samples, method)]
+        keys = self._run_keys(depth, width, n_seeds, n_samples, seed)
+        _, _, n_samples, method, _ = keys[0]
+        n_seeds = len(keys)
+        self._shown_keys = keys
+        sims = [sim.rescale(scale) for sim in self._unit_runs(keys, depth)]
         predicted = predicted_log10_std(depth, width, scale)
         layers = sims[0].layers
         self._lines(n_seeds, n_samples)

@@ -22,3 +22,7 @@ class FixPanel(DepthPanel):
                           pad=TITLE_PAD)
         result.drawn["title"]["multiplier"] = multiplier
         return result
+
+    def prepare(self, stop, depth=100, width=100, multiplier=1.0, *, n_seeds=5, n_samples=500, seed=0):
+        """:meth:`DepthPanel.prepare` for these settings (the runs do not depend on the multiplier)."""
+        super().prepare(stop, depth, width, n_seeds=n_seeds, n_samples=n_samples, seed=seed)

@@ -8,6 +8,10 @@ panel, a plain function of its parameters; the view only wires it up.
 Each frame redraws only what moved (:meth:`~winit_helpers.figures.base.Panel.frame`) and is sent as
 a JPEG drawn at the largest size it is shown; the image shrinks to fit, never grows past its own pixels.
 
+While the learner looks at a frame, the view prepares the settings one slider step away in a background
+thread (:meth:`LiveView.look_ahead`, for panels with a ``prepare`` method): the next key press finds its
+simulation done. Any redraw stops that work first, keeping what it finished.
+
 Rendering into an ``Image`` widget (rather than an ``Output`` widget) keeps the
 notebook's stored outputs identical on every re-run, so nbval checks them.
 
@@ -19,6 +23,7 @@ import asyncio
 import importlib
 import math
 import pkgutil
+import threading
 import time
 import traceback
 
@@ -65,7 +70,10 @@ class LiveView:
         self.hint = widgets.HTML(self.hint_text(), layout=widgets.Layout(margin="0 0 0 4px"))
         self.hint.add_class("winit-live-hint")
         self.result, self.seconds, self.error = None, None, None
+        #: the last error of a look-ahead (None when it worked): the redraw at that setting shows it to the learner
+        self.look_ahead_error = None
         self._pending = False        # a redraw asked for by the browser and not yet drawn
+        self._last_move = None       # (control name, +1 or -1): the slider moved last, and which way
         self._drawn_at = -math.inf   # when the last redraw ended (time.perf_counter)
         #: how many slider moves from the browser were folded into a later redraw (a fast drag)
         self.coalesced = 0
@@ -87,6 +95,7 @@ class LiveView:
     def refresh(self):
         """Recompute and redraw with the controls' current values."""
         start = time.perf_counter()
+        stop_look_ahead()                # the panel's caches are this thread's again, with what it finished
         try:
             self.result = self.panel.update(**self.params)
             self.image.value = self.panel.frame()
@@ -115,8 +124,65 @@ class LiveView:
             text += f" {' and '.join(late)}: redraws when you let go (heavier to compute)."
         return f"<span style='color:#555'>{text}</span>"
 
+    # --- looking ahead: the settings one step away, prepared while the learner looks -----------------
+
+    def neighbours(self):
+        """The settings one slider step away, as ``update`` parameters, the likeliest next first: the slider
+        moved last, on in the direction it went and then back, then every other slider, up then down."""
+        order = list(self.controls)
+        directions = {name: (1, -1) for name in order}
+        if self._last_move is not None and self._last_move[0] in self.controls:
+            name, sign = self._last_move
+            order.remove(name)
+            order.insert(0, name)
+            directions[name] = (sign, -sign)
+        params, out = self.params, []
+        for name in order:
+            for sign in directions[name]:
+                value = step_value(self.controls[name], sign)
+                if value is not None:
+                    out.append({**params, name: value})
+        return out
+
+    def look_ahead(self, wait=False):
+        """Prepare the panel for :meth:`neighbours` in a background thread (``panel.prepare``), one setting after
+        the other, until done or stopped (:func:`stop_look_ahead`, which every redraw calls first). Only one
+        look-ahead runs at a time in a kernel. ``wait=True`` returns when it is done. Does nothing for a panel
+        without ``prepare``.
+        """
+        prepare = getattr(self.panel, "prepare", None)
+        if prepare is None:
+            return
+        stop_look_ahead()
+        stop, settings = threading.Event(), self.neighbours()
+
+        def work():
+            try:
+                for params in settings:
+                    if stop.is_set():
+                        break
+                    prepare(stop, **params)
+                self.look_ahead_error = None
+            except Exception as exc:      # the redraw at that setting, if the learner goes there, reports it
+                self.look_ahead_error = f"{type(exc).__name__}: {exc}"
+
+        thread = threading.Thread(target=work, name="winit-look-ahead", daemon=True)
+        _LOOK_AHEAD.update(thread=thread, stop=stop)
+        thread.start()
+        if wait:
+            thread.join()
+
+    def _look_ahead_if_quiet(self):
+        if not self._pending:            # a move came in meanwhile: its redraw starts the next look-ahead
+            self.look_ahead()
+
     def _on_change(self, change):
         control = change["owner"]
+        old, new = change.get("old"), change.get("new")
+        if isinstance(control, widgets.SelectionSlider):
+            old, new = (control.options.index(v) if v in control.options else None for v in (old, new))
+        if isinstance(old, (int, float)) and isinstance(new, (int, float)) and new != old:
+            self._last_move = (next(n for n, c in self.controls.items() if c is control), 1 if new > old else -1)
         if change["name"] in getattr(control, "_property_lock", {}):      # the move came from the browser
             try:
                 loop = asyncio.get_running_loop()
@@ -141,6 +207,9 @@ class LiveView:
     def _deferred_refresh(self):
         self._pending = False
         self.refresh()
+        if getattr(self.panel, "prepare", None) is not None:
+            # the browser shows the frame first; then the settings one step away are prepared
+            asyncio.get_running_loop().call_later(LOOK_AHEAD_SECONDS, self._look_ahead_if_quiet)
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
@@ -152,6 +221,40 @@ class LiveView:
 
 #: a figure higher than this share of its width is tall: on a slide it stands beside its controls, not below
 TALL = 0.5
+
+#: how long after a frame from a browser move the view waits before it looks ahead: the page decodes and paints
+#: the frame meanwhile, with the machine's cores to itself
+LOOK_AHEAD_SECONDS = 0.12
+#: the look-ahead running in this kernel, if any (one at a time: it shares the cores with the redraws)
+_LOOK_AHEAD = {"thread": None, "stop": None}
+
+
+def stop_look_ahead():
+    """Stop the look-ahead in progress, if any, after the layer it is on, and wait for it."""
+    thread, stop = _LOOK_AHEAD["thread"], _LOOK_AHEAD["stop"]
+    if thread is not None:
+        stop.set()
+        thread.join()
+        _LOOK_AHEAD.update(thread=None, stop=None)
+
+
+def step_value(control, sign):
+    """The value one step up (``sign`` 1) or down (-1) from a slider's, as its arrow keys give it; None at
+    the end of its range, or for a control that is not a slider."""
+    if isinstance(control, widgets.SelectionSlider):
+        at = list(control.options).index(control.value) + sign
+        return control.options[at] if 0 <= at < len(control.options) else None
+    if isinstance(control, widgets.FloatLogSlider):
+        exponent = math.log(control.value, control.base) + sign * control.step
+        if not control.min - 1e-9 <= exponent <= control.max + 1e-9:
+            return None
+        return control.base ** exponent
+    if isinstance(control, (widgets.IntSlider, widgets.FloatSlider)):
+        value = control.value + sign * control.step
+        if isinstance(control, widgets.FloatSlider):
+            value = round(value, 10)
+        return value if control.min <= value <= control.max else None
+    return None
 
 #: how long a redraw asked for by the browser waits for further moves of the same drag ...
 COALESCE_SECONDS = 0.005

@@ -1,0 +1,226 @@
+"""Looking ahead: while the learner looks at a frame, a live view prepares the settings one slider step away.
+
+The prepared numbers must be exactly those the figure would compute itself, whether the look-ahead finished or
+was stopped part way; a redraw must stop it first; and the next press must find its work done.
+"""
+import asyncio
+import math
+import threading
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+import winit_helpers.live.core as core
+from winit_helpers.figures.base import Panel
+from winit_helpers.figures.depth import DepthPanel
+from winit_helpers.figures.fix import FixPanel
+from winit_helpers.live import all_views
+from winit_helpers.live.core import LiveView, log_slider, step_value, steps_slider, stop_look_ahead
+from winit_helpers.maths.forward import Run, simulate
+
+VIEWS = all_views()
+
+
+class StopAfter:
+    """Stands for a threading.Event that is set after ``n`` questions: a stop that comes part way."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def is_set(self):
+        self.n -= 1
+        return self.n < 0
+
+
+@pytest.mark.parametrize("method, keep, n_samples", [("weights", "all", 300), ("weights", "std", 300),
+                                                     ("samples", "std", 20)])
+@pytest.mark.parametrize("stopped_after", [0, 1, 13])
+def test_a_run_stopped_part_way_keeps_its_layers_and_goes_on_to_the_same_numbers(method, keep, n_samples,
+                                                                                   stopped_after):
+    run = Run(40, 0.2, n_samples=n_samples, activation="linear", seed=5, method=method, keep=keep)
+    run.extend(30, stop=StopAfter(stopped_after))
+    assert run.depth == stopped_after
+    assert run.simulation().log10_std.shape == (stopped_after,)
+    run.extend(30 - run.depth)
+    whole = simulate(30, 40, 0.2, n_samples=n_samples, seed=5, method=method, keep=keep)
+    assert np.array_equal(run.simulation().log10_std, whole.log10_std)
+    assert np.array_equal(run.simulation().log10_abs_mean, whole.log10_abs_mean)
+
+
+def test_a_run_cannot_both_draw_ahead_and_stop_part_way():
+    run = Run(10, 1.0, n_samples=20, activation="linear", seed=0, method="weights", keep="all")
+    with pytest.raises(ValueError, match="either ahead or stop"):
+        run.extend(10, ahead=True, stop=threading.Event())
+
+
+def _extensions(monkeypatch):
+    """Record every number of layers a Run is pushed on by."""
+    calls, extend = [], Run.extend
+
+    def recorded(self, more, **kwargs):
+        calls.append(more)
+        return extend(self, more, **kwargs)
+
+    monkeypatch.setattr(Run, "extend", recorded)
+    return calls
+
+
+@pytest.mark.parametrize("stop", [None, 0, 7, 250])
+def test_a_prepared_setting_draws_the_numbers_of_a_fresh_figure_and_computes_nothing_left(monkeypatch, stop):
+    panel, fresh = FixPanel(), FixPanel()
+    panel.update(depth=60, width=50, multiplier=1.2)
+    panel.prepare(threading.Event() if stop is None else StopAfter(stop), depth=60, width=51, multiplier=1.2)
+    runs = [panel._cache[key] for key in panel._run_keys(60, 51, 5, 500, 0) if key in panel._cache]
+    if stop is None:                                   # finished: every seed's run is as deep as the figure
+        assert len(runs) == 5 and all(run.depth == 60 for run in runs)
+    calls = _extensions(monkeypatch)
+    result = panel.update(depth=60, width=51, multiplier=1.2)
+    if stop is None:
+        assert not any(calls), "the redraw computed layers the look-ahead had prepared"
+    expected = fresh.update(depth=60, width=51, multiplier=1.2)
+    for ours, theirs in zip(result.drawn["simulations"], expected.drawn["simulations"], strict=True):
+        assert np.array_equal(ours, theirs)
+    assert np.array_equal(result.drawn["factor_counts"], expected.drawn["factor_counts"])
+
+
+def test_a_stopped_look_ahead_leaves_the_redraw_only_the_layers_it_did_not_reach(monkeypatch):
+    panel = DepthPanel()
+    panel.update(depth=80, width=30, scale=0.2)
+    panel.prepare(StopAfter(25), depth=80, width=31, scale=0.2)
+    (key,) = panel._run_keys(80, 31, 1, 500, 0)
+    reached = panel._cache[key].depth
+    assert 0 < reached < 80
+    calls = _extensions(monkeypatch)
+    panel.update(depth=80, width=31, scale=0.2)
+    assert calls == [80 - reached]
+
+
+def test_looking_ahead_never_lets_the_shown_runs_go(monkeypatch):
+    import winit_helpers.figures.depth as depth_module
+    monkeypatch.setattr(depth_module, "KEPT_NUMBERS", 2 * 500 * 40)     # room for about two runs
+    panel = FixPanel()
+    panel.update(depth=10, width=40, multiplier=1.0, n_seeds=2)
+    shown = list(panel._shown_keys)
+    panel.prepare(threading.Event(), depth=10, width=41, multiplier=1.0, n_seeds=2)
+    panel.prepare(threading.Event(), depth=10, width=39, multiplier=1.0, n_seeds=2)
+    assert all(key in panel._cache and panel._cache[key].depth == 10 for key in shown)
+
+
+def test_bad_settings_are_left_for_the_redraw_to_report():
+    panel = DepthPanel()
+    panel.update(depth=5, width=10, scale=1.0)
+    panel.prepare(threading.Event(), depth=0, width=10, scale=1.0)      # nothing prepared, nothing raised
+    assert list(panel._cache) == panel._shown_keys
+
+
+def test_one_step_away_the_slider_moved_last_comes_first_in_its_direction():
+    view = VIEWS["explore_fix"]()
+    depth, width, multiplier = view.controls["depth"], view.controls["width"], view.controls["multiplier"]
+    width.value = 99                                   # moved down last
+    got = [(p["depth"], p["width"], p["multiplier"]) for p in view.neighbours()]
+    assert got == [(100, 98, 1.0), (100, 100, 1.0), (101, 99, 1.0), (99, 99, 1.0), (100, 99, 1.05),
+                   (100, 99, 0.95)]
+    depth.value = depth.max                            # at the end of its range: only the way back
+    got = [(p["depth"], p["width"]) for p in view.neighbours()]
+    assert got[:3] == [(depth.max - 1, 99), (depth.max, 100), (depth.max, 98)]     # then the others, up first
+    assert all(p["seed"] == 0 and p["n_seeds"] == 5 for p in view.neighbours())
+    assert multiplier.value == 1.0
+
+
+def test_a_step_is_what_the_arrow_keys_give():
+    log = log_slider("scale", 0.1, 0.001, 10)
+    up, down = step_value(log, 1), step_value(log, -1)
+    assert math.log10(up) == pytest.approx(-1 + log.step) and math.log10(down) == pytest.approx(-1 - log.step)
+    log.value = 10
+    assert step_value(log, 1) is None
+    steps = steps_slider("n", [1, 2, 4, 8], 4)
+    assert (step_value(steps, 1), step_value(steps, -1)) == (8, 2)
+    steps.value = 8
+    assert step_value(steps, 1) is None
+    assert step_value(widgets.Dropdown(options=["a", "b"]), 1) is None
+    floaty = widgets.FloatSlider(value=0.95, min=0.5, max=2.0, step=0.05)
+    assert step_value(floaty, 1) == 1.0 and step_value(floaty, -1) == 0.9
+
+
+class WaitsForStop(Panel):
+    """A panel whose preparation runs until it is told to stop."""
+    figsize = (2, 1)
+
+    def draw(self):
+        self.ax = self.fig.add_subplot()
+        self.started, self.stops = threading.Event(), []
+
+    def update(self, a=1):
+        self.ax.set_title(f"a = {a}")
+        return None
+
+    def prepare(self, stop, a=1):
+        self.started.set()
+        stop.wait(10)
+        self.stops.append(stop.is_set())
+
+
+def test_a_redraw_stops_the_look_ahead_first():
+    view = LiveView(WaitsForStop(), {"a": widgets.IntSlider(value=1, min=0, max=3)})
+    view.look_ahead()
+    assert view.panel.started.wait(5)
+    view.controls["a"].value = 2                      # a redraw: it stops the look-ahead and waits for it
+    assert core._LOOK_AHEAD["thread"] is None
+    assert view.panel.stops == [True]                 # stopped at once: only the first of its two settings
+    assert view.seconds < 5
+
+
+def test_a_failed_look_ahead_is_kept_for_the_redraw_to_show():
+    class Fails(WaitsForStop):
+        def prepare(self, stop, a=1):
+            raise ValueError("no such a")
+
+    view = LiveView(Fails(), {"a": widgets.IntSlider(value=1, min=0, max=3)})
+    view.look_ahead(wait=True)
+    assert view.look_ahead_error == "ValueError: no such a"
+    view.look_ahead(wait=True)
+    stop_look_ahead()
+    assert core._LOOK_AHEAD["thread"] is None
+
+
+def test_a_panel_without_prepare_is_not_looked_ahead_for():
+    view = VIEWS["explore_normalisation"]()
+    assert not hasattr(view.panel, "prepare")
+    view.look_ahead(wait=True)
+    assert core._LOOK_AHEAD["thread"] is None
+
+
+def test_a_key_press_from_the_browser_looks_ahead_and_the_next_press_finds_its_runs(monkeypatch):
+    view = VIEWS["explore_fix"]()
+    width = view.controls["width"]
+    fresh = FixPanel()
+
+    async def press(value):
+        width.set_state({"value": value})             # what the widget's comm does with a message from the browser
+        await asyncio.sleep(0)
+        return view.result
+
+    async def two_presses():
+        await asyncio.sleep(2 * core.QUIET_SECONDS)
+        await press(101)
+        await asyncio.sleep(core.LOOK_AHEAD_SECONDS)
+        thread = core._LOOK_AHEAD["thread"]
+        assert thread is not None, "no look-ahead after a move from the browser"
+        thread.join()
+        calls = _extensions(monkeypatch)
+        result = await press(102)                     # the way it went: prepared
+        return calls, result
+
+    calls, result = asyncio.run(two_presses())
+    stop_look_ahead()
+    assert result.width == 102 and not any(calls)
+    expected = fresh.update(depth=100, width=102, multiplier=1.0)
+    for ours, theirs in zip(result.drawn["simulations"], expected.drawn["simulations"], strict=True):
+        assert np.array_equal(ours, theirs)
+
+
+def test_a_move_set_from_code_does_not_look_ahead():
+    view = VIEWS["explore_fix"]()
+    view.controls["width"].value = 120               # a notebook cell or a test: nothing runs behind it
+    assert core._LOOK_AHEAD["thread"] is None
