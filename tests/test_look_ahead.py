@@ -224,3 +224,100 @@ def test_a_move_set_from_code_does_not_look_ahead():
     view = VIEWS["explore_fix"]()
     view.controls["width"].value = 120               # a notebook cell or a test: nothing runs behind it
     assert core._LOOK_AHEAD["thread"] is None
+
+
+def _same(a, b):
+    """Equal to the last bit, through dicts, lists and arrays (nan equal to nan)."""
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and not isinstance(b, np.ndarray):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+    return a == b or (a != a and b != b)
+
+
+LOOKING_AHEAD = sorted(name for name, build in VIEWS.items() if hasattr(build().panel, "prepare"))
+
+
+def test_the_views_with_costly_sliders_look_ahead():
+    assert {"explore_depth", "explore_fix", "explore_activation_histograms", "explore_isometry", "explore_lsuv",
+            "explore_residual"} <= set(LOOKING_AHEAD)
+
+
+@pytest.mark.parametrize("name", LOOKING_AHEAD)
+def test_every_slider_step_after_a_look_ahead_draws_what_a_fresh_view_draws_and_computes_nothing(name, monkeypatch):
+    """Each slider one step up and one down, each move after a finished look-ahead: the figure, its numbers and
+    its status line are those of a view that never looked ahead and computed them afresh, and no costly result
+    is computed on the move."""
+    misses = []
+    computed = Panel.computed
+
+    def recorded(panel, key, compute):
+        if key not in panel._results:
+            misses.append(key)
+        return computed(panel, key, compute)
+
+    for control in VIEWS[name]().controls:
+        for sign in (1, -1):
+            looked, fresh = VIEWS[name](), VIEWS[name]()
+            value = step_value(looked.controls[control], sign)
+            if value is None:
+                continue
+            looked.look_ahead(wait=True)
+            assert looked.look_ahead_error is None
+            monkeypatch.setattr(Panel, "computed", recorded)
+            calls = _extensions(monkeypatch)
+            looked.controls[control].value = value
+            monkeypatch.undo()
+            fresh.controls[control].value = value
+            fresh.panel._results.clear()               # computed afresh at this setting, nothing kept
+            fresh.refresh()
+            assert looked.error is None and fresh.error is None
+            assert _same(looked.result.drawn, fresh.result.drawn), (control, value)
+            assert looked.status.value == fresh.status.value
+            assert misses == [] and not any(calls), f"{control} -> {value}: computed {misses or calls} on the move"
+
+
+@pytest.mark.parametrize("name", LOOKING_AHEAD)
+def test_what_a_figure_keeps_is_found_again_only_at_its_own_setting(name):
+    """Every option of every control, and each slider's ends, one after the other on one view: each figure draws
+    what the same view draws after forgetting every kept result. A kept result found under another setting (a key
+    that leaves out something the numbers depend on) would draw the wrong numbers here."""
+    view = VIEWS[name]()
+    for control_name, control in view.controls.items():
+        values = list(control.options) if hasattr(control, "options") else [
+            v for v in (step_value(control, 1), control.min if not isinstance(control, widgets.FloatLogSlider)
+                        else control.base ** control.min) if v is not None]
+        start = control.value
+        for value in values + [start]:
+            if isinstance(value, tuple):
+                value = value[1]
+            control.value = value
+            kept, message = view.result.drawn, view.status.value
+            view.panel._results.clear()
+            view.refresh()
+            assert view.error is None
+            assert _same(kept, view.result.drawn), (control_name, value)
+            assert message == view.status.value
+
+
+def test_drawing_a_network_stops_when_asked_and_otherwise_draws_the_same_numbers():
+    from winit_helpers.maths.forward import Stopped, draw_network
+    x, units = draw_network((20, 20, 20, 20), n_samples=10, seed=3)
+    same_x, same_units = draw_network((20, 20, 20, 20), n_samples=10, seed=3, stop=threading.Event())
+    assert np.array_equal(x, same_x) and all(np.array_equal(a, b) for a, b in zip(units, same_units))
+    with pytest.raises(Stopped):
+        draw_network((20, 20, 20, 20), n_samples=10, seed=3, stop=StopAfter(2))
+
+
+def test_a_histogram_look_ahead_to_another_width_keeps_the_shown_draws_and_stops_part_way():
+    from winit_helpers.figures.nonlinearities import HistogramPanel
+    panel = HistogramPanel()
+    panel.update(depth=6, width=60)
+    shown = panel._cache.square_key
+    kept = dict(panel._results)
+    panel.prepare(StopAfter(3), depth=6, width=70)            # stopped while drawing width 70's layers
+    assert panel._cache.square_key == shown and dict(panel._results) == kept
+    panel.prepare(threading.Event(), depth=6, width=70)
+    assert panel._cache.square_key == shown and len(panel._results) == len(kept) + 2

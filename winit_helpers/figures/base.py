@@ -82,6 +82,7 @@ class Panel:
         #: backgrounds drawn before, by layout, most recent last: a slider moved back to a setting seen
         #: before finds its axes already drawn (see :meth:`frame`)
         self._backgrounds = OrderedDict()
+        self._results = OrderedDict()       # see :meth:`computed`
         #: how many frames needed the whole figure drawn again (the rest redrew only what moved) ...
         self.full_redraws = 0
         #: ... and how many drew again only the axes whose limits or ticks changed
@@ -96,6 +97,23 @@ class Panel:
 
     def update(self, **params):
         raise NotImplementedError
+
+    #: how many costly results :meth:`computed` keeps (each a few arrays of a layer's or a width's length)
+    kept_results = 64
+
+    def computed(self, key, compute):
+        """``compute()``, kept by ``key`` (everything it depends on) for the :attr:`kept_results` most recently
+        used keys. ``update`` gets its costly numbers through this, and so does ``prepare``, which a live view
+        calls for the settings one slider step away while the learner looks (:meth:`LiveView.look_ahead`):
+        the same function, so the same numbers, whoever computed them first."""
+        if key in self._results:
+            self._results.move_to_end(key)
+            return self._results[key]
+        value = compute()
+        self._results[key] = value
+        while len(self._results) > self.kept_results:
+            self._results.popitem(last=False)
+        return value
 
     @classmethod
     def plot(cls, **params):

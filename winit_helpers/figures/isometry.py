@@ -66,6 +66,22 @@ class SpectrumPanel(Panel):
         """The measured spread by depth and the last layer's singular values, for one scheme's weights."""
         return iso.jacobian_spread_by_depth(stack.layers(depth), activation, sw, sb, q0, seed=seed + 10)
 
+    def _spectra(self, depth, width, activation, q_star, seed):
+        """:meth:`_measured` for each scheme of :data:`SCHEME_COLORS`, kept (:meth:`Panel.computed`)."""
+        sw, sb, q0 = jacobian_setting(activation, q_star)
+
+        def compute():
+            # the two schemes' networks are drawn and measured side by side, on the machine's two cores (each stack
+            # has its own generator)
+            stacks = [self.stack(width, scheme, seed) for scheme in SCHEME_COLORS]
+            return list(POOL.map(lambda stack: self._measured(stack, depth, activation, sw, sb, q0, seed), stacks))
+
+        return self.computed(("spectra", depth, width, activation, q_star, seed), compute)
+
+    def prepare(self, stop, depth=16, width=100, activation="tanh", q_star=0.1, seed=0):
+        """Compute what ``update`` with these settings needs, and draw nothing (see :meth:`LiveView.look_ahead`)."""
+        self._spectra(int(depth), int(width), activation, q_star, seed)
+
     def draw(self):
         self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.88, wspace=0.25)
         self.ax_sv, self.ax_sp = self.fig.subplots(1, 2)
@@ -92,10 +108,7 @@ class SpectrumPanel(Panel):
         spreads, svs, theory, hist, lines = {}, {}, {}, {}, {}
         layers = np.arange(1, depth + 1)
         top = 1.0
-        # the two schemes' networks are drawn and measured side by side, on the machine's two cores (each stack
-        # has its own generator)
-        stacks = [self.stack(width, scheme, seed) for scheme in SCHEME_COLORS]
-        measured = list(POOL.map(lambda stack: self._measured(stack, depth, activation, sw, sb, q0, seed), stacks))
+        measured = self._spectra(depth, width, activation, q_star, seed)
         for scheme, (sp, sv) in zip(SCHEME_COLORS, measured):
             spreads[scheme], svs[scheme] = sp, sv
             logs = np.clip(np.log10(np.maximum(sv, 1e-300)), SV_BINS[0], SV_BINS[-1] - 1e-9)
@@ -154,6 +167,8 @@ class LSUVPanel(Panel):
         moving the depth down (or back and forth) computes nothing.
         """
         key = (width, activation, measure, start, tol, max_iter, seed)
+        if key in self._runs:
+            self._runs[key] = self._runs.pop(key)             # the most recently used last
         if key not in self._runs or self._runs[key][0] < depth:
             x, w = self.data(width, start, depth, seed)
             result = iso.lsuv(w, x, activation, tol=tol, max_iter=max_iter, measure=measure)
@@ -169,6 +184,22 @@ class LSUVPanel(Panel):
         cut = iso.LSUVResult(result.weights[:depth], result.iterations[:depth], result.std[:depth],
                              result.converged[:depth])
         return cut, before[:depth], after[:depth]
+
+    def _lsuv(self, depth, width, activation, measure, start, tol, max_iter, seed):
+        """:meth:`_computed` and the share of saturated tanh units after LSUV (0 for other activations)."""
+        result, before, after = self._computed(depth, width, activation, measure, start, tol, max_iter, seed)
+        if activation != "tanh":
+            return result, before, after, 0.0
+        saturated = self.computed(("saturated", depth, width, measure, start, tol, max_iter, seed),
+                                  lambda: tanh_saturation(result.weights, self.data(width, start, depth, seed)[0]))
+        return result, before, after, saturated
+
+    def prepare(self, stop, depth=10, width=100, activation="tanh", measure="pre", start="orthogonal", tol=0.01,
+                max_iter=20, seed=0):
+        """Compute what ``update`` with these settings needs, and draw nothing (see :meth:`LiveView.look_ahead`)."""
+        depth, width = int(depth), int(width)
+        if 1 <= depth <= self.max_depth:
+            self._lsuv(depth, width, activation, measure, start, tol, max_iter, seed)
 
     def data(self, width, scheme, depth, seed):
         """The input batch and the start weights (drawn once per width, scheme and seed; a shallower net uses the first layers)."""
@@ -204,9 +235,7 @@ class LSUVPanel(Panel):
         depth, width = int(depth), int(width)
         if not 1 <= depth <= self.max_depth:
             raise ValueError(f"depth must be between 1 and {self.max_depth} for this figure, got {depth}")
-        x, _ = self.data(width, start, depth, seed)
-        result, before, after = self._computed(depth, width, activation, measure, start, tol, max_iter, seed)
-        saturated = tanh_saturation(result.weights, x) if activation == "tanh" else 0.0
+        result, before, after, saturated = self._lsuv(depth, width, activation, measure, start, tol, max_iter, seed)
         layers = np.arange(1, depth + 1)
         self.before.set_data(layers, before)
         self.after.set_data(layers, after)
@@ -289,11 +318,23 @@ class ResidualPanel(Panel):
         self.ax_d.set_ylabel("growth of the mean square after L blocks")
         self.ax_d.legend(fontsize=font_size(7), loc="lower right", bbox_to_anchor=(1.0, 0.1), frameon=False, ncol=2)
 
+    def _stream(self, depth, width, rule, seed):
+        """The residual stream's mean square at every block (:func:`~winit_helpers.maths.isometry.residual_stream`),
+        kept (:meth:`Panel.computed`)."""
+        alpha = residual_alpha(rule, depth)
+        return self.computed(("stream", depth, width, alpha, rule == FIXUP, self.n_samples, seed),
+                             lambda: iso.residual_stream(depth, width, alpha, n_samples=self.n_samples, seed=seed,
+                                                         zero_last=rule == FIXUP))
+
+    def prepare(self, stop, depth=50, width=100, rule="a = 1", seed=0):
+        """Compute what ``update`` with these settings needs, and draw nothing (see :meth:`LiveView.look_ahead`)."""
+        self._stream(int(depth), int(width), rule, seed)
+
     def update(self, depth=50, width=100, rule="a = 1", seed=0):
         depth, width = int(depth), int(width)
         alpha = residual_alpha(rule, depth)
         fixup = rule == FIXUP
-        ms = iso.residual_stream(depth, width, alpha, n_samples=self.n_samples, seed=seed, zero_last=fixup)
+        ms = self._stream(depth, width, rule, seed)
         layers = np.arange(depth + 1)
         theory = ms[0] * residual_growth(alpha, layers, zero_last=fixup)
         self.theory.set_data(layers, theory)

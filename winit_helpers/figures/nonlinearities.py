@@ -11,7 +11,7 @@ from matplotlib.patches import Polygon
 from matplotlib.ticker import MaxNLocator
 
 from .._checks import check_positive_int
-from ..maths.forward import draw_samples, run_stack
+from ..maths.forward import Stopped, draw_network, draw_samples, run_stack
 from ..maths.init import check_distribution, get_scheme, layer_stds
 from ..maths.activations import activation_range
 from ..maths.theory import mean_field
@@ -105,6 +105,51 @@ class HistogramPanel(Panel):
             self._samples_key, self._samples = key, draw_samples(widths, n_samples=n_samples, seed=seed)
         return self._samples
 
+    @staticmethod
+    def _square_key(widths, scheme, n_samples, seed):
+        """What :class:`DepthDrawCache` keeps the draws of a network by (its ``square_key``)."""
+        return (widths[0], check_distribution(scheme, None), n_samples, seed)
+
+    def _stats(self, activation, scheme, widths, multiplier, gain, n_samples, seed, *, aside=None):
+        """(the run's per-layer statistics and histograms, the method), kept (:meth:`Panel.computed`).
+
+        ``aside``: a look-ahead's stop event. A network whose draws the cache does not hold is then drawn apart, so
+        that the cache keeps the draws of the figure shown (the numbers are ``draw_network``'s either way), and
+        the drawing stops when the event is set (:class:`~winit_helpers.maths.forward.Stopped`).
+        """
+        distribution = check_distribution(scheme, None)
+        method = self.method(widths, distribution, n_samples)
+
+        def compute():
+            square = self._square_key(widths, scheme, n_samples, seed)
+            if aside is not None and method == "weights" and self._cache.square_key not in (None, square):
+                draws = draw_network(widths, distribution, n_samples=n_samples, seed=seed, stop=aside)
+            else:
+                draws = self._draws(widths, distribution, n_samples, seed, method)
+            return run_stack(widths, scheme, activation, gain=gain, multiplier=multiplier, bins=self.bins,
+                             draws=draws, method=method)
+
+        key = ("stats", activation, scheme, widths, multiplier, gain, n_samples, seed, self.bins)
+        return self.computed(key, compute), method
+
+    def _theory(self, activation, scheme, widths, multiplier, gain):
+        """The infinitely wide network's prediction for every layer (``mean_field``), kept (:meth:`Panel.computed`)."""
+        return self.computed(("theory", widths, scheme, gain, multiplier, activation),
+                             lambda: mean_field(widths, layer_stds(widths, scheme, gain=gain, multiplier=multiplier),
+                                                activation))
+
+    def prepare(self, stop, activation="tanh", scheme="lecun", depth=10, width=500, multiplier=1.0, *, gain=None,
+                n_samples=100, seed=0):
+        """Compute what ``update`` with these settings needs, and draw nothing (see :meth:`LiveView.look_ahead`)."""
+        depth, width = int(depth), int(width)
+        if 1 <= depth <= MAX_DEPTH and width >= 2:
+            widths = (width,) * (depth + 1)
+            try:
+                self._stats(activation, scheme, widths, multiplier, gain, n_samples, seed, aside=stop)
+            except Stopped:
+                return
+            self._theory(activation, scheme, widths, multiplier, gain)
+
     def update(self, activation="tanh", scheme="lecun", depth=10, width=500, multiplier=1.0, *,
                gain=None, n_samples=100, seed=0):
         depth = check_positive_int("depth", depth)
@@ -112,14 +157,10 @@ class HistogramPanel(Panel):
             raise ValueError(f"depth must be at most {MAX_DEPTH} for this figure, got {depth}")
         width = check_positive_int("width", width, minimum=2)
         widths = (width,) * (depth + 1)
-        distribution = check_distribution(scheme, None)
-        method = self.method(widths, distribution, n_samples)
-        draws = self._draws(widths, distribution, n_samples, seed, method)
-        stats = run_stack(widths, scheme, activation, gain=gain, multiplier=multiplier, bins=self.bins,
-                          draws=draws, method=method)
-        if method == "weights":
+        stats, method = self._stats(activation, scheme, widths, multiplier, gain, n_samples, seed)
+        if method == "weights" and self._cache.square_key == self._square_key(widths, scheme, n_samples, seed):
             self._cache.prefetch(MAX_DEPTH)          # the deeper layers, drawn while the learner looks at this figure
-        theory = mean_field(widths, layer_stds(widths, scheme, gain=gain, multiplier=multiplier), activation)
+        theory = self._theory(activation, scheme, widths, multiplier, gain)
         tops, outlines = [], []
         for k, poly in enumerate(self.violins):
             poly.set_visible(k < depth)

@@ -561,16 +561,27 @@ def propagate(x, weights, activation="tanh", *, output="same", backward=False, b
                           grad_input=g * 10.0 ** log_g, grad_hist=grad_hist)
 
 
-def draw_network(widths, distribution="normal", *, n_samples=200, seed=0):
+class Stopped(Exception):
+    """Work asked to stop part way (``stop`` set): it left nothing behind."""
+
+
+def draw_network(widths, distribution="normal", *, n_samples=200, seed=0, stop=None):
     """The random numbers of one run: standard-normal inputs and unit-variance weights for every layer.
 
     Any scheme's weights are these unit draws times its std (see :func:`layer_stds`).
+    ``stop``: a :class:`threading.Event`; once it is set, the drawing stops before the next layer and raises
+    :class:`Stopped` (a look-ahead in a live view, no longer wanted).
     """
     widths = check_widths(widths)
     n_samples = check_positive_int("n_samples", n_samples, minimum=2)
     rng = make_rng(seed)
     x = rng.standard_normal((n_samples, widths[0]))
-    return x, [unit_weights(a, b, distribution, seed=rng) for a, b in zip(widths[:-1], widths[1:])]
+    units = []
+    for a, b in zip(widths[:-1], widths[1:]):
+        if stop is not None and stop.is_set():
+            raise Stopped("draw_network: stopped")
+        units.append(unit_weights(a, b, distribution, seed=rng))
+    return x, units
 
 
 class SampledWeights:
