@@ -129,7 +129,7 @@ class HistogramPanel(Panel):
             return run_stack(widths, scheme, activation, gain=gain, multiplier=multiplier, bins=self.bins,
                              draws=draws, method=method)
 
-        key = ("stats", activation, scheme, widths, multiplier, gain, n_samples, seed, self.bins)
+        key = ("stats", activation, scheme, widths, multiplier, gain, n_samples, seed, self.bins, method)
         return self.computed(key, compute), method
 
     def _theory(self, activation, scheme, widths, multiplier, gain):
