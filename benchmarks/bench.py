@@ -61,15 +61,23 @@ def percentile(values, q):
     return float(np.percentile(values, q))
 
 
-def time_moves(view, moves):
+def time_moves(view, moves, looked_ahead=None):
     """Move every control of ``view`` to nearby values; return the seconds of each redraw, and the redraws of
-    the whole figure and of only some axes."""
+    the whole figure and of only some axes.
+
+    ``looked_ahead``: a list; before each move the view looks ahead to the settings one step away and waits
+    until that is done (a learner who paused), and the seconds it took are appended to the list.
+    """
     times, full, axes = [], view.panel.full_redraws, view.panel.axes_redraws
     for control_name, control in view.controls.items():
         if getattr(control, "disabled", False):
             continue
         start = control.value
         for value in nearby_values(control, moves):
+            if looked_ahead is not None:
+                began = time.perf_counter()
+                view.look_ahead(wait=True)
+                looked_ahead.append(time.perf_counter() - began)
             if value == control.value:
                 view.refresh()           # same value: no observer fires, so redraw by hand
             else:
@@ -129,11 +137,18 @@ def bench_views(moves=MOVES, only=None):
         projector, _, _ = time_moves(build(), moves)
         use_default_style()
         settings, heavy_median, heavy_worst = heaviest(build)
-        rows.append(dict(name=name, moves=len(times), median=1000 * statistics.median(times),
-                         p95=1000 * percentile(times, 95), full=full / len(times), axes=axes / len(times),
-                         projector_median=1000 * statistics.median(projector),
-                         projector_p95=1000 * percentile(projector, 95),
-                         heaviest=settings, heaviest_ms=1000 * heavy_worst))
+        row = dict(name=name, moves=len(times), median=1000 * statistics.median(times),
+                   p95=1000 * percentile(times, 95), full=full / len(times), axes=axes / len(times),
+                   projector_median=1000 * statistics.median(projector),
+                   projector_p95=1000 * percentile(projector, 95),
+                   heaviest=settings, heaviest_ms=1000 * heavy_worst)
+        view = build()
+        if getattr(view.panel, "prepare", None) is not None:
+            looked = []
+            paused, _, _ = time_moves(view, moves, looked_ahead=looked)
+            row.update(paused_median=1000 * statistics.median(paused), paused_p95=1000 * percentile(paused, 95),
+                       look_median=1000 * statistics.median(looked), look_max=1000 * max(looked))
+        rows.append(row)
     return rows
 
 
@@ -217,7 +232,8 @@ def main():
               "| view | moves | median (ms) | p95 (ms) | full | axes | projector median (ms) | projector p95 (ms) "
               "| heaviest position | heaviest (ms) | targets met |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for r in bench_views(10 if args.quick else MOVES, only=args.views):
+    rows = bench_views(10 if args.quick else MOVES, only=args.views)
+    for r in rows:
         ratio = r["projector_median"] / r["median"]
         ok = (r["median"] <= TARGET_MEDIAN and r["p95"] <= TARGET_P95 and r["projector_median"] <= TARGET_MEDIAN
               and r["projector_p95"] <= TARGET_P95 and r["heaviest_ms"] <= TARGET_HEAVIEST
@@ -229,6 +245,21 @@ def main():
         print(f"  {r['name']:30s} {r['moves']:4d} moves  median {r['median']:5.0f} ms  p95 {r['p95']:5.0f} ms  "
               f"full {r['full']:4.0%}  axes {r['axes']:4.0%}  projector {r['projector_median']:5.0f}/{r['projector_p95']:5.0f} ms  "
               f"heaviest {r['heaviest_ms']:6.0f} ms  {ok}", flush=True)
+
+    paused = [r for r in rows if "paused_median" in r]
+    if paused:
+        lines += ["", "### After a pause: the look-ahead", "",
+                  "The views above were moved in quick succession. A learner usually pauses on a frame, and then "
+                  "these views prepare the settings one slider step away in the background (`LiveView.look_ahead`). "
+                  "The same moves, each after the look-ahead had finished; and how long the look-ahead worked "
+                  "(both cores, while nothing else is asked of the kernel).", "",
+                  "| view | moves | median (ms) | p95 (ms) | look-ahead median (ms) | look-ahead longest (ms) |",
+                  "|---|---|---|---|---|---|"]
+        for r in paused:
+            lines.append(f"| {r['name']} | {r['moves']} | {r['paused_median']:.0f} | {r['paused_p95']:.0f} "
+                         f"| {r['look_median']:.0f} | {r['look_max']:.0f} |")
+            print(f"  {r['name']:30s} after a pause: median {r['paused_median']:5.0f} ms  p95 {r['paused_p95']:5.0f} ms"
+                  f"  look-ahead {r['look_median']:5.0f} ms (longest {r['look_max']:5.0f} ms)", flush=True)
 
     core, bare, by_depth, by_width, memory = bench_core(args.quick)
     print(f"Core: simulate(100 layers, width 100, 500 samples) {1000 * core:.1f} ms; "
