@@ -8,11 +8,17 @@ every move the fast frame is compared with a full redraw of the same figure, til
 """
 import io
 
+import matplotlib as mpl
 import numpy as np
 import pytest
 from PIL import Image
 
-from winit_helpers.figures.base import JPEG_QUALITY, KEPT_BACKGROUNDS, LIVE_DPI, Panel, steady_range
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from winit_helpers import style
+from winit_helpers.figures.base import (JPEG_QUALITY, KEPT_BACKGROUNDS, KEPT_TEXTS, LIVE_DPI, LiveCanvas,
+                                        LiveRenderer, Panel, steady_range)
 from winit_helpers.live import all_views
 
 #: what matplotlib draws, pixel by pixel: run at the pinned versions, not by `make test-floors` (see its comment)
@@ -75,6 +81,70 @@ def test_every_fast_frame_shows_what_a_full_redraw_shows(name):
             worst = worst_tile(fast, full)
             assert worst < TILE_LIMIT, (f"{name}: after {control_name} = {value}, a {TILE}-pixel tile of the fast "
                                         f"frame differs from a full redraw in {worst:.0%} of its pixels")
+
+
+def plain_agg_pixels(fig):
+    """The figure drawn by matplotlib's own Agg canvas (no kept texts); the figure keeps its live canvas."""
+    live = fig.canvas
+    plain = FigureCanvasAgg(fig)
+    try:
+        plain.draw()
+        return bytes(plain.buffer_rgba())
+    finally:
+        fig.set_canvas(live)
+
+
+@pytest.mark.parametrize("projector", [False, True], ids=["default style", "projector style"])
+def test_a_live_canvas_draws_every_view_as_plain_agg_does_byte_for_byte(projector):
+    (style.use_projector_style if projector else style.use_default_style)()
+    try:
+        for name, build in VIEWS.items():
+            fig = build().panel.fig
+            assert isinstance(fig.canvas, LiveCanvas)
+            for _ in range(2):                  # the second time, every text comes from what the renderer kept
+                fig.canvas.draw()
+                assert bytes(fig.canvas.buffer_rgba()) == plain_agg_pixels(fig), name
+    finally:
+        style.use_default_style()
+
+
+def test_a_kept_text_is_found_again_only_for_the_same_font_size_resolution_and_hinting():
+    specs = [(10, "normal", "sans-serif", 0), (11, "normal", "sans-serif", 0), (10, "bold", "sans-serif", 0),
+             (10, "normal", "monospace", 0), (10, "normal", "sans-serif", 90), (10, "normal", "serif", 33)]
+
+    def same_texts(dpi, antialiased=True):
+        # a new figure each time: matplotlib keeps a renderer's text metrics, whatever the hinting
+        fig = Figure(figsize=(4, 3), dpi=dpi)
+        LiveCanvas(fig)
+        for k, (size, weight, family, angle) in enumerate(specs):
+            fig.text(0.1, 0.1 + 0.12 * k, "1e+98 AVAWTo", size=size, weight=weight, family=family, rotation=angle,
+                     antialiased=antialiased)
+        for _ in range(2):              # the second time, from what the renderer kept
+            fig.canvas.draw()
+            assert bytes(fig.canvas.buffer_rgba()) == plain_agg_pixels(fig)
+
+    same_texts(LIVE_DPI)
+    same_texts(LIVE_DPI / 2)            # the same texts at another resolution: other pixels
+    same_texts(LIVE_DPI, antialiased=False)
+    with mpl.rc_context({"text.hinting": "none"}):
+        same_texts(LIVE_DPI)
+    with mpl.rc_context({"text.hinting_factor": 1}):
+        same_texts(LIVE_DPI)
+    with mpl.rc_context({"text.kerning_factor": 6}):
+        same_texts(LIVE_DPI)
+
+
+def test_the_renderer_keeps_only_the_most_recent_texts():
+    fig = Figure(figsize=(2, 1), dpi=50)
+    LiveCanvas(fig)
+    text = fig.text(0.1, 0.5, "")
+    for k in range(KEPT_TEXTS + 10):
+        text.set_text(f"t{k}")
+        fig.canvas.draw()
+    kept = LiveRenderer._texts
+    assert len(kept) == KEPT_TEXTS
+    assert any(key[0] == f"t{KEPT_TEXTS + 9}" for key in kept)
+    assert not any(key[0] == "t0" for key in kept)
 
 
 def test_a_frame_is_a_sharp_jpeg_of_the_figure_at_its_live_size():

@@ -24,7 +24,8 @@ import numpy as np
 from matplotlib.axis import Axis
 from matplotlib.collections import Collection, LineCollection
 from matplotlib.image import AxesImage
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.font_manager import fontManager
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.patches import Patch
@@ -62,6 +63,58 @@ MAX_DEPTH = 50
 POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="winit-runs")
 
 
+#: how many rasterised texts :class:`LiveRenderer` keeps (a tick label is a few kB)
+KEPT_TEXTS = 4096
+
+
+class LiveRenderer(RendererAgg):
+    """matplotlib's Agg renderer, keeping every text it has rasterised.
+
+    A full redraw spends about a fifth of its time turning the same tick labels into pixels again. Agg
+    rasterises a text unrotated, at the origin, from the font, its size, the resolution and the hinting
+    settings alone, and then places (and rotates) that image. So the image, kept under exactly those
+    inputs, is the same image: the canvas is the same byte for byte (``tests/test_render.py``).
+    """
+    _texts = OrderedDict()       # shared by every live figure: the key holds all the image depends on
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath:
+            return self.draw_mathtext(gc, x, y, s, prop, angle)
+        antialiased = gc.get_antialiased()
+        rc = mpl.rcParams
+        key = (s, tuple(fontManager._find_fonts_by_props(prop)), prop.get_size_in_points(), self.dpi,
+               antialiased, rc["text.hinting"], rc["text.hinting_factor"], rc["text.kerning_factor"])
+        kept = self._texts.get(key)
+        if kept is None:
+            # as RendererAgg.draw_text does, keeping the image and its offsets
+            font = self._prepare_font(prop)
+            font.set_text(s, 0, flags=get_hinting_flag())
+            font.draw_glyphs_to_bitmap(antialiased=antialiased)
+            xo, yo = font.get_bitmap_offset()
+            kept = (np.array(font), font.get_descent() / 64.0, xo / 64.0, yo / 64.0)
+            self._texts[key] = kept
+            while len(self._texts) > KEPT_TEXTS:
+                self._texts.popitem(last=False)
+        else:
+            self._texts.move_to_end(key)
+        image, descent, xo, yo = kept
+        x = round(x + xo + descent * math.sin(math.radians(angle)))
+        y = round(y + yo + descent * math.cos(math.radians(angle)))
+        self._renderer.draw_text_image(image, x, y + 1, angle, gc)
+
+
+class LiveCanvas(FigureCanvasAgg):
+    """The canvas of a live figure: an Agg canvas that draws with a :class:`LiveRenderer`."""
+
+    def get_renderer(self):
+        w, h = self.figure.bbox.size
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = LiveRenderer(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+
 class Panel:
     """A figure whose artists are created once and then updated in place.
 
@@ -75,7 +128,7 @@ class Panel:
     def __init__(self, fig=None):
         if fig is None:   # outside pyplot, so the notebook does not show it a second time
             fig = Figure(figsize=self.figsize, dpi=LIVE_DPI)
-            FigureCanvasAgg(fig)
+            LiveCanvas(fig)
         self.fig = fig
         self._background, self._layout, self._boxes = None, None, []
         self._baked, self._last_prints, self._restless, self._seen = set(), {}, set(), set()
