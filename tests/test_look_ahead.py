@@ -1,4 +1,5 @@
-"""Looking ahead: while the learner looks at a frame, a live view prepares the settings one slider step away.
+"""Looking ahead: while the learner looks at a frame, a live view prepares the settings one step away
+(a slider's arrow key, a drop-down list's next or previous choice).
 
 The prepared numbers must be exactly those the figure would compute itself, whether the look-ahead finished or
 was stopped part way; a redraw must stop it first; and the next press must find its work done.
@@ -138,7 +139,13 @@ def test_a_step_is_what_the_arrow_keys_give():
     assert (step_value(steps, 1), step_value(steps, -1)) == (8, 2)
     steps.value = 8
     assert step_value(steps, 1) is None
-    assert step_value(widgets.Dropdown(options=["a", "b"]), 1) is None
+    choice = widgets.Dropdown(options=["a", "b", "c"], value="b")     # the arrow keys on a drop-down list
+    assert (step_value(choice, 1), step_value(choice, -1)) == ("c", "a")
+    choice.value = "c"
+    assert step_value(choice, 1) is None
+    pairs = widgets.Dropdown(options=[("one", 1), ("two", 2)], value=1)
+    assert (step_value(pairs, 1), step_value(pairs, -1)) == (2, None)
+    assert step_value(widgets.Text(value="a"), 1) is None
     floaty = widgets.FloatSlider(value=0.95, min=0.5, max=2.0, step=0.05)
     assert step_value(floaty, 1) == 1.0 and step_value(floaty, -1) == 0.9
 
@@ -321,3 +328,13 @@ def test_a_histogram_look_ahead_to_another_width_keeps_the_shown_draws_and_stops
     assert panel._cache.square_key == shown and dict(panel._results) == kept
     panel.prepare(threading.Event(), depth=6, width=70)
     assert panel._cache.square_key == shown and len(panel._results) == len(kept) + 2
+
+
+def test_a_drop_down_list_moved_last_comes_first_in_its_direction():
+    view = VIEWS["explore_activation_histograms"]()
+    scheme = view.controls["scheme"]
+    assert list(scheme.options[:3]) == ["standard_normal", "book", "lecun"] and scheme.value == "lecun"
+    scheme.value = "book"                                # one choice up the list
+    got = [(p["scheme"], p["activation"]) for p in view.neighbours()[:2]]
+    activation = view.controls["activation"].value
+    assert got == [("standard_normal", activation), ("lecun", activation)]

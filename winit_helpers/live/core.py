@@ -8,8 +8,8 @@ panel, a plain function of its parameters; the view only wires it up.
 Each frame redraws only what moved (:meth:`~winit_helpers.figures.base.Panel.frame`) and is sent as
 a JPEG drawn at the largest size it is shown; the image shrinks to fit, never grows past its own pixels.
 
-While the learner looks at a frame, the view prepares the settings one slider step away in a background
-thread (:meth:`LiveView.look_ahead`, for panels with a ``prepare`` method): the next key press finds its
+While the learner looks at a frame, the view prepares the settings one step away (a slider's arrow key, a
+drop-down list's next or previous choice) in a background thread (:meth:`LiveView.look_ahead`, for panels with a ``prepare`` method): the next key press finds its
 simulation done. Any redraw stops that work first, keeping what it finished.
 
 Rendering into an ``Image`` widget (rather than an ``Output`` widget) keeps the
@@ -127,8 +127,9 @@ class LiveView:
     # --- looking ahead: the settings one step away, prepared while the learner looks -----------------
 
     def neighbours(self):
-        """The settings one slider step away, as ``update`` parameters, the likeliest next first: the slider
-        moved last, on in the direction it went and then back, then every other slider, up then down."""
+        """The settings one step away (a slider's arrow key, a drop-down list's next or previous choice), as
+        ``update`` parameters, the likeliest next first: the control moved last, on in the direction it went and
+        then back, then every other control, up then down."""
         order = list(self.controls)
         directions = {name: (1, -1) for name in order}
         if self._last_move is not None and self._last_move[0] in self.controls:
@@ -179,8 +180,9 @@ class LiveView:
     def _on_change(self, change):
         control = change["owner"]
         old, new = change.get("old"), change.get("new")
-        if isinstance(control, widgets.SelectionSlider):
-            old, new = (control.options.index(v) if v in control.options else None for v in (old, new))
+        if isinstance(control, (widgets.SelectionSlider, widgets.Dropdown)):
+            values = _option_values(control)
+            old, new = (values.index(v) if v in values else None for v in (old, new))
         if isinstance(old, (int, float)) and isinstance(new, (int, float)) and new != old:
             self._last_move = (next(n for n, c in self.controls.items() if c is control), 1 if new > old else -1)
         if change["name"] in getattr(control, "_property_lock", {}):      # the move came from the browser
@@ -238,12 +240,18 @@ def stop_look_ahead():
         _LOOK_AHEAD.update(thread=None, stop=None)
 
 
+def _option_values(control):
+    """The values of a selection's options, in their order (options given as values or as (label, value) pairs)."""
+    return [o[1] if isinstance(o, tuple) else o for o in control.options]
+
+
 def step_value(control, sign):
-    """The value one step up (``sign`` 1) or down (-1) from a slider's, as its arrow keys give it; None at
-    the end of its range, or for a control that is not a slider."""
-    if isinstance(control, widgets.SelectionSlider):
-        at = list(control.options).index(control.value) + sign
-        return control.options[at] if 0 <= at < len(control.options) else None
+    """The value one step up (``sign`` 1) or down (-1) from a control's, as its arrow keys give it (on a
+    drop-down list, the next or previous choice); None at the end of its range, or for another control."""
+    if isinstance(control, (widgets.SelectionSlider, widgets.Dropdown)):
+        values = _option_values(control)
+        at = values.index(control.value) + sign
+        return values[at] if 0 <= at < len(values) else None
     if isinstance(control, widgets.FloatLogSlider):
         exponent = math.log(control.value, control.base) + sign * control.step
         if not control.min - 1e-9 <= exponent <= control.max + 1e-9:
