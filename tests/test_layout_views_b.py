@@ -218,3 +218,32 @@ def test_lsuv_cut_cache_equals_the_direct_computation(activation, measure, start
     assert [bar.get_height() for bar in shown] == list(direct.iterations)
     assert [bar.get_facecolor() for bar in shown] == [
         matplotlib.colors.to_rgba("C2" if ok else "C3") for ok in direct.converged]
+
+
+@pytest.mark.parametrize("activation, measure, start", [("tanh", "pre", "orthogonal"), ("relu", "post", "gaussian"),
+                                                        ("tanh", "post", "orthogonal"), ("relu", "pre", "orthogonal")])
+def test_lsuv_taken_deeper_step_by_step_goes_on_to_the_numbers_of_a_run_from_scratch(activation, measure, start,
+                                                                                   monkeypatch):
+    """Moving the depth up goes on from the kept run's last layer: every number the figure draws is that of LSUV run
+    at the new depth from scratch, to the last bit, and only the new layers are rescaled."""
+    from winit_helpers.figures.isometry import LSUVPanel
+    from winit_helpers.maths import isometry as iso
+    from winit_helpers.maths.forward import propagate
+    panel = LSUVPanel()
+    settings = dict(width=40, activation=activation, measure=measure, start=start)
+    panel.update(depth=3, **settings)
+    rescaled = []
+    lsuv = iso.lsuv
+    monkeypatch.setattr(iso, "lsuv", lambda w, *a, **k: rescaled.append(len(w)) or lsuv(w, *a, **k))
+    for depth in (4, 5, 9, 17, 30):
+        got = panel.update(depth=depth, **settings)
+        want = LSUVPanel().update(depth=depth, **settings)          # a panel that kept nothing
+        for name in ("layers", "before", "after", "iterations", "converged"):
+            assert np.array_equal(got.drawn[name], want.drawn[name]), (depth, name)
+        x, w = panel.data(40, start, depth, 0)
+        direct = lsuv(w, x, activation, measure=measure)
+        assert np.array_equal(got.drawn["after"], propagate(x, list(direct.weights), activation).z_std)
+        assert np.array_equal(got.drawn["iterations"], direct.iterations)
+        assert np.array_equal(panel._runs[next(reversed(panel._runs))][1].output, direct.output)
+    # the stepped panel rescaled only the new layers; each fresh one every layer
+    assert rescaled == [1, 4, 1, 5, 4, 9, 8, 17, 13, 30], rescaled

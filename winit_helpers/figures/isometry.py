@@ -164,14 +164,22 @@ class LSUVPanel(Panel):
 
         LSUV goes layer by layer and each layer's scale depends only on the layers before it, so the first l layers
         of a deeper run are the run of l layers: the deepest computed for the last few settings is kept and cut, and
-        moving the depth down (or back and forth) computes nothing.
+        moving the depth down (or back and forth) computes nothing. Moving it up goes on from the kept run's last
+        layer, with its output batch: only the new layers are rescaled, to the same numbers as a run from scratch.
         """
         key = (width, activation, measure, start, tol, max_iter, seed)
         if key in self._runs:
             self._runs[key] = self._runs.pop(key)             # the most recently used last
         if key not in self._runs or self._runs[key][0] < depth:
             x, w = self.data(width, start, depth, seed)
-            result = iso.lsuv(w, x, activation, tol=tol, max_iter=max_iter, measure=measure)
+            kept = self._runs.get(key)
+            if kept is None:
+                result = iso.lsuv(w, x, activation, tol=tol, max_iter=max_iter, measure=measure)
+            else:
+                done = kept[1]
+                more = iso.lsuv(w[kept[0]:], done.output, activation, tol=tol, max_iter=max_iter, measure=measure)
+                result = iso.LSUVResult(*(np.concatenate([getattr(done, f), getattr(more, f)])
+                                          for f in ("weights", "iterations", "std", "converged")), more.output)
             before = propagate(x, list(w), activation).z_std
             after = propagate(x, list(result.weights), activation).z_std
             self._runs.pop(key, None)

@@ -268,6 +268,9 @@ class LSUVResult:
     iterations: np.ndarray     # rescalings each layer needed (max_iter means it never got within tol)
     std: np.ndarray            # std of each layer's measured output after LSUV
     converged: np.ndarray      # True where |var - 1| < tol was reached
+    #: the batch after the last layer: :func:`lsuv` on further layers, started from it, goes on exactly as a
+    #: deeper run would (None for a result cut short)
+    output: np.ndarray = None
 
 
 def lsuv(weights, x, activation="tanh", tol=0.01, max_iter=20, measure="pre"):
@@ -302,7 +305,7 @@ def lsuv(weights, x, activation="tanh", tol=0.01, max_iter=20, measure="pre"):
         stds[layer] = (h if measure == "pre" else f(h)).std()
         converged[layer] = abs(stds[layer] ** 2 - 1.0) < tol
         x = f(h)
-    return LSUVResult(weights, iterations, stds, converged)
+    return LSUVResult(weights, iterations, stds, converged, x)
 
 
 # --------------------------------------------------------------------------- residual networks
