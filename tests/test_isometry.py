@@ -182,3 +182,43 @@ def test_a_weight_stack_drawn_as_asked_is_weight_stack_at_every_depth(kind, gain
         assert np.array_equal(stack.layers(depth), iso.weight_stack(depth, 12, kind, seed=6, gain=gain))
     with pytest.raises(ValueError, match="at most 20"):
         stack.layers(21)
+
+
+class SetsItselfAfter:
+    """A stop event that is set from its ``n``-th look on: work stopped part way."""
+
+    def __init__(self, n):
+        self.n, self.looks = n, 0
+
+    def is_set(self):
+        self.looks += 1
+        return self.looks >= self.n
+
+
+def test_lsuv_stops_part_way_when_asked_and_otherwise_reaches_the_same_numbers():
+    from winit_helpers.maths.forward import Stopped
+    w = iso.weight_stack(6, 30, "orthogonal", seed=2)
+    x = 3 * np.random.default_rng(1).standard_normal((200, 30))
+    plain = iso.lsuv(w, x, "tanh", measure="post")           # never converges: max_iter rescalings a layer
+    never = SetsItselfAfter(10 ** 9)
+    same = iso.lsuv(w, x, "tanh", measure="post", stop=never)
+    for field in ("weights", "iterations", "std", "converged", "output"):
+        assert np.array_equal(getattr(plain, field), getattr(same, field))
+    assert never.looks == 6 * 20                             # it looked before every measurement
+    with pytest.raises(Stopped):
+        iso.lsuv(w, x, "tanh", measure="post", stop=SetsItselfAfter(25))     # in the second layer
+
+
+def test_a_stopped_lsuv_look_ahead_keeps_nothing_and_the_redraw_draws_the_fresh_numbers():
+    from winit_helpers.figures.isometry import LSUVPanel
+    panel = LSUVPanel()
+    settings = dict(width=40, activation="tanh", measure="post", start="orthogonal")
+    panel.update(depth=5, **settings)
+    kept = {key: run[0] for key, run in panel._runs.items()}
+    stop = SetsItselfAfter(30)
+    panel.prepare(stop, depth=9, **settings)                 # a deeper setting: stopped part way, nothing raised
+    panel.prepare(SetsItselfAfter(3), depth=6, **{**settings, "measure": "pre"})
+    assert stop.looks == 30 and {key: run[0] for key, run in panel._runs.items()} == kept
+    got, want = panel.update(depth=9, **settings), LSUVPanel().update(depth=9, **settings)
+    for name in ("before", "after", "iterations", "converged"):
+        assert np.array_equal(got.drawn[name], want.drawn[name])

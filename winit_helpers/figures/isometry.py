@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from ..maths import isometry as iso
-from ..maths.forward import propagate
+from ..maths.forward import Stopped, propagate
 from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
 from ..style import font_size
 from .base import POOL, Panel
@@ -159,8 +159,8 @@ class LSUVPanel(Panel):
         self.n_samples, self._cache, self._runs = n_samples, {}, {}
         super().__init__(fig)
 
-    def _computed(self, depth, width, activation, measure, start, tol, max_iter, seed):
-        """``(LSUV result, stds before, stds after)`` for ``depth`` layers.
+    def _computed(self, depth, width, activation, measure, start, tol, max_iter, seed, stop=None):
+        """``(LSUV result, stds before, stds after)`` for ``depth`` layers (``stop``: see :func:`iso.lsuv`).
 
         LSUV goes layer by layer and each layer's scale depends only on the layers before it, so the first l layers
         of a deeper run are the run of l layers: the deepest computed for the last few settings is kept and cut, and
@@ -174,10 +174,11 @@ class LSUVPanel(Panel):
             x, w = self.data(width, start, depth, seed)
             kept = self._runs.get(key)
             if kept is None:
-                result = iso.lsuv(w, x, activation, tol=tol, max_iter=max_iter, measure=measure)
+                result = iso.lsuv(w, x, activation, tol=tol, max_iter=max_iter, measure=measure, stop=stop)
             else:
                 done = kept[1]
-                more = iso.lsuv(w[kept[0]:], done.output, activation, tol=tol, max_iter=max_iter, measure=measure)
+                more = iso.lsuv(w[kept[0]:], done.output, activation, tol=tol, max_iter=max_iter, measure=measure,
+                                stop=stop)
                 result = iso.LSUVResult(*(np.concatenate([getattr(done, f), getattr(more, f)])
                                           for f in ("weights", "iterations", "std", "converged")), more.output)
             before = propagate(x, list(w), activation).z_std
@@ -193,9 +194,9 @@ class LSUVPanel(Panel):
                              result.converged[:depth])
         return cut, before[:depth], after[:depth]
 
-    def _lsuv(self, depth, width, activation, measure, start, tol, max_iter, seed):
+    def _lsuv(self, depth, width, activation, measure, start, tol, max_iter, seed, stop=None):
         """:meth:`_computed` and the share of saturated tanh units after LSUV (0 for other activations)."""
-        result, before, after = self._computed(depth, width, activation, measure, start, tol, max_iter, seed)
+        result, before, after = self._computed(depth, width, activation, measure, start, tol, max_iter, seed, stop)
         if activation != "tanh":
             return result, before, after, 0.0
         saturated = self.computed(("saturated", depth, width, measure, start, tol, max_iter, seed),
@@ -207,7 +208,10 @@ class LSUVPanel(Panel):
         """Compute what ``update`` with these settings needs, and draw nothing (see :meth:`LiveView.look_ahead`)."""
         depth, width = int(depth), int(width)
         if 1 <= depth <= self.max_depth:
-            self._lsuv(depth, width, activation, measure, start, tol, max_iter, seed)
+            try:        # a look-ahead no longer wanted stops within a rescaling, keeping nothing of this setting
+                self._lsuv(depth, width, activation, measure, start, tol, max_iter, seed, stop)
+            except Stopped:
+                return
 
     def data(self, width, scheme, depth, seed):
         """The input batch and the start weights (drawn once per width, scheme and seed; a shallower net uses the first layers)."""

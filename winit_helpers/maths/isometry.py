@@ -26,6 +26,7 @@ import numpy as np
 
 from .._checks import check_choice, check_nonnegative, check_positive_float, check_positive_int
 from .activations import HE_GAIN, get_activation
+from .forward import Stopped
 from .gaussian import normal_expectation
 from .init import make_rng
 
@@ -273,7 +274,7 @@ class LSUVResult:
     output: np.ndarray = None
 
 
-def lsuv(weights, x, activation="tanh", tol=0.01, max_iter=20, measure="pre"):
+def lsuv(weights, x, activation="tanh", tol=0.01, max_iter=20, measure="pre", *, stop=None):
     """Layer-sequential unit-variance init (Mishkin & Matas 2015), layer by layer on the batch ``x``.
 
     For each layer in turn: measure the std of its output on the batch, divide the weights by
@@ -281,6 +282,9 @@ def lsuv(weights, x, activation="tanh", tol=0.01, max_iter=20, measure="pre"):
     ``x @ W`` (the layer's output, as in the paper); ``"post"`` measures ``phi(x @ W)``, which a
     saturating ``tanh`` can never bring to variance 1.  Start from orthonormal ``weights``
     (``(depth, width, width)``, rows in, columns out).
+
+    ``stop``: a :class:`threading.Event`; once it is set, LSUV stops before its next measurement and raises
+    :class:`~winit_helpers.maths.forward.Stopped` (a look-ahead in a live view, no longer wanted).
     """
     weights = _check_stack(weights).copy()
     f, _ = _activation(activation)
@@ -294,6 +298,8 @@ def lsuv(weights, x, activation="tanh", tol=0.01, max_iter=20, measure="pre"):
     iterations, stds, converged = np.zeros(depth, int), np.empty(depth), np.zeros(depth, bool)
     for layer in range(depth):
         for _ in range(max_iter):
+            if stop is not None and stop.is_set():
+                raise Stopped("lsuv: stopped")
             h = x @ weights[layer]
             std = (h if measure == "pre" else f(h)).std()
             if abs(std ** 2 - 1.0) < tol:
