@@ -222,3 +222,20 @@ def test_a_stopped_lsuv_look_ahead_keeps_nothing_and_the_redraw_draws_the_fresh_
     got, want = panel.update(depth=9, **settings), LSUVPanel().update(depth=9, **settings)
     for name in ("before", "after", "iterations", "converged"):
         assert np.array_equal(got.drawn[name], want.drawn[name])
+
+
+def test_a_residual_stream_stops_part_way_when_asked_and_otherwise_is_the_same():
+    from winit_helpers.figures.isometry import ResidualPanel
+    from winit_helpers.maths.forward import Stopped
+    plain = iso.residual_stream(12, 20, 0.5, seed=3)
+    never = SetsItselfAfter(10 ** 9)
+    assert np.array_equal(iso.residual_stream(12, 20, 0.5, seed=3, stop=never), plain) and never.looks == 12
+    with pytest.raises(Stopped):
+        iso.residual_stream(12, 20, 0.5, seed=3, stop=SetsItselfAfter(5))
+    panel = ResidualPanel()
+    panel.update(depth=10, width=20, rule="a = 0.5")
+    kept = list(panel._results)
+    panel.prepare(SetsItselfAfter(4), depth=11, width=20, rule="a = 0.5")    # stopped: nothing raised, nothing kept
+    assert list(panel._results) == kept
+    panel.prepare(SetsItselfAfter(10 ** 9), depth=11, width=20, rule="a = 0.5")
+    assert len(panel._results) == len(kept) + 1

@@ -330,17 +330,20 @@ class ResidualPanel(Panel):
         self.ax_d.set_ylabel("growth of the mean square after L blocks")
         self.ax_d.legend(fontsize=font_size(7), loc="lower right", bbox_to_anchor=(1.0, 0.1), frameon=False, ncol=2)
 
-    def _stream(self, depth, width, rule, seed):
+    def _stream(self, depth, width, rule, seed, stop=None):
         """The residual stream's mean square at every block (:func:`~winit_helpers.maths.isometry.residual_stream`),
-        kept (:meth:`Panel.computed`)."""
+        kept (:meth:`Panel.computed`; ``stop``: see there)."""
         alpha = residual_alpha(rule, depth)
         return self.computed(("stream", depth, width, alpha, rule == FIXUP, self.n_samples, seed),
                              lambda: iso.residual_stream(depth, width, alpha, n_samples=self.n_samples, seed=seed,
-                                                         zero_last=rule == FIXUP))
+                                                         zero_last=rule == FIXUP, stop=stop))
 
     def prepare(self, stop, depth=50, width=100, rule="a = 1", seed=0):
         """Compute what ``update`` with these settings needs, and draw nothing (see :meth:`LiveView.look_ahead`)."""
-        self._stream(int(depth), int(width), rule, seed)
+        try:        # a look-ahead no longer wanted stops before the next block, keeping nothing of this setting
+            self._stream(int(depth), int(width), rule, seed, stop)
+        except Stopped:
+            return
 
     def update(self, depth=50, width=100, rule="a = 1", seed=0):
         depth, width = int(depth), int(width)

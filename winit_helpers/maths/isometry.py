@@ -315,11 +315,12 @@ def lsuv(weights, x, activation="tanh", tol=0.01, max_iter=20, measure="pre", *,
 
 
 # --------------------------------------------------------------------------- residual networks
-def residual_stream(depth, width, alpha, n_samples=200, seed=0, zero_last=False):
+def residual_stream(depth, width, alpha, n_samples=200, seed=0, zero_last=False, *, stop=None):
     """Mean square of ``x_l`` in ``x_l = x_(l-1) + alpha f(x_(l-1))``, ``f(x) = relu(x @ W1) @ W2`` (He init).
 
     Returns the per-layer mean square, ``l = 0 .. depth``; theory: ``(1 + alpha**2) ** l``.
     ``zero_last=True`` starts every ``W2`` at zero (Fixup, Zhang et al. 2019): each block is the identity.
+    ``stop``: as in :func:`lsuv`, checked before every block.
     """
     depth = check_positive_int("depth", depth)
     width = check_positive_int("width", width, minimum=2)
@@ -332,6 +333,8 @@ def residual_stream(depth, width, alpha, n_samples=200, seed=0, zero_last=False)
     out[0] = np.mean(x * x)
     he = HE_GAIN / np.sqrt(width)
     for layer in range(depth):
+        if stop is not None and stop.is_set():
+            raise Stopped("residual_stream: stopped")
         w1 = rng.standard_normal((width, width)) * he
         w2 = np.zeros((width, width)) if zero_last else rng.standard_normal((width, width)) / np.sqrt(width)
         x = x + alpha * (np.maximum(x @ w1, 0.0) @ w2)
