@@ -18,7 +18,8 @@ from winit_helpers.figures.depth import DepthPanel
 from winit_helpers.figures.fix import FixPanel
 from winit_helpers.live import all_views
 from winit_helpers.live.core import LiveView, log_slider, step_value, steps_slider, stop_look_ahead
-from winit_helpers.maths.forward import Run, simulate
+from winit_helpers.maths import isometry as iso
+from winit_helpers.maths.forward import Run, Stopped, simulate
 
 VIEWS = all_views()
 
@@ -338,3 +339,70 @@ def test_a_drop_down_list_moved_last_comes_first_in_its_direction():
     got = [(p["scheme"], p["activation"]) for p in view.neighbours()[:2]]
     activation = view.controls["activation"].value
     assert got == [("standard_normal", activation), ("lecun", activation)]
+
+
+def test_lsuv_stops_part_way_when_asked_and_otherwise_reaches_the_same_numbers():
+    w = iso.weight_stack(6, 30, "orthogonal", seed=2)
+    x = 3 * np.random.default_rng(1).standard_normal((200, 30))
+    plain = iso.lsuv(w, x, "tanh", measure="post")           # never converges: max_iter rescalings a layer
+    never = StopAfter(10 ** 9)
+    same = iso.lsuv(w, x, "tanh", measure="post", stop=never)
+    for field in ("weights", "iterations", "std", "converged", "output"):
+        assert np.array_equal(getattr(plain, field), getattr(same, field))
+    assert 10 ** 9 - never.n == 6 * 20                      # it looked before every measurement
+    with pytest.raises(Stopped):
+        iso.lsuv(w, x, "tanh", measure="post", stop=StopAfter(25))     # in the second layer
+
+
+def test_a_stopped_lsuv_look_ahead_keeps_nothing_and_the_redraw_draws_the_fresh_numbers():
+    from winit_helpers.figures.isometry import LSUVPanel
+    panel = LSUVPanel()
+    settings = dict(width=40, activation="tanh", measure="post", start="orthogonal")
+    panel.update(depth=5, **settings)
+    kept = {key: run[0] for key, run in panel._runs.items()}
+    stop = StopAfter(30)
+    panel.prepare(stop, depth=9, **settings)                 # a deeper setting: stopped part way, nothing raised
+    panel.prepare(StopAfter(3), depth=6, **{**settings, "measure": "pre"})
+    assert stop.n < 0 and {key: run[0] for key, run in panel._runs.items()} == kept
+    got, want = panel.update(depth=9, **settings), LSUVPanel().update(depth=9, **settings)
+    for name in ("before", "after", "iterations", "converged"):
+        assert np.array_equal(got.drawn[name], want.drawn[name])
+
+
+def test_a_residual_stream_stops_part_way_when_asked_and_otherwise_is_the_same():
+    from winit_helpers.figures.isometry import ResidualPanel
+    plain = iso.residual_stream(12, 20, 0.5, seed=3)
+    never = StopAfter(10 ** 9)
+    assert np.array_equal(iso.residual_stream(12, 20, 0.5, seed=3, stop=never), plain) and 10 ** 9 - never.n == 12
+    with pytest.raises(Stopped):
+        iso.residual_stream(12, 20, 0.5, seed=3, stop=StopAfter(5))
+    panel = ResidualPanel()
+    panel.update(depth=10, width=20, rule="a = 0.5")
+    kept = list(panel._results)
+    panel.prepare(StopAfter(4), depth=11, width=20, rule="a = 0.5")    # stopped: nothing raised, nothing kept
+    assert list(panel._results) == kept
+    panel.prepare(StopAfter(10 ** 9), depth=11, width=20, rule="a = 0.5")
+    assert len(panel._results) == len(kept) + 1
+
+
+def test_a_forward_pass_stops_part_way_when_asked_and_otherwise_is_the_same():
+    from winit_helpers.maths.forward import draw_network, run_stack
+    widths = (30,) * 7
+    plain = run_stack(widths, "lecun", "tanh", bins=20, seed=4)
+    never = StopAfter(10 ** 9)
+    same = run_stack(widths, "lecun", "tanh", bins=20, seed=4, stop=never)
+    assert np.array_equal(plain.z_std, same.z_std) and np.array_equal(plain.h_std, same.h_std)
+    assert 10 ** 9 - never.n == 6 + 6                      # before every layer drawn, and every layer run
+    with pytest.raises(Stopped):
+        run_stack(widths, "lecun", "tanh", draws=draw_network(widths, seed=4), stop=StopAfter(3))
+
+
+def test_a_histogram_look_ahead_at_the_shown_width_stops_part_way_through_the_layers_keeping_nothing():
+    from winit_helpers.figures.nonlinearities import HistogramPanel
+    panel = HistogramPanel()
+    panel.update(depth=6, width=60)
+    kept = dict(panel._results)
+    panel.prepare(StopAfter(2), depth=6, width=60, multiplier=1.05)      # the shown draws, another multiplier
+    assert dict(panel._results) == kept
+    panel.prepare(threading.Event(), depth=6, width=60, multiplier=1.05)
+    assert len(panel._results) == len(kept) + 2

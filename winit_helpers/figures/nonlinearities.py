@@ -115,7 +115,8 @@ class HistogramPanel(Panel):
 
         ``aside``: a look-ahead's stop event. A network whose draws the cache does not hold is then drawn apart, so
         that the cache keeps the draws of the figure shown (the numbers are ``draw_network``'s either way), and
-        the drawing stops when the event is set (:class:`~winit_helpers.maths.forward.Stopped`).
+        the drawing, and the run through the layers, stop when the event is set
+        (:class:`~winit_helpers.maths.forward.Stopped`).
         """
         distribution = check_distribution(scheme, None)
         method = self.method(widths, distribution, n_samples)
@@ -127,7 +128,7 @@ class HistogramPanel(Panel):
             else:
                 draws = self._draws(widths, distribution, n_samples, seed, method)
             return run_stack(widths, scheme, activation, gain=gain, multiplier=multiplier, bins=self.bins,
-                             draws=draws, method=method)
+                             draws=draws, method=method, stop=aside)
 
         key = ("stats", activation, scheme, widths, multiplier, gain, n_samples, seed, self.bins, method)
         return self.computed(key, compute), method

@@ -474,7 +474,7 @@ def _softmax_minus_onehot(logits, labels):
     return p
 
 
-def propagate(x, weights, activation="tanh", *, output="same", backward=False, bins=0, seed=0):
+def propagate(x, weights, activation="tanh", *, output="same", backward=False, bins=0, seed=0, stop=None):
     """Run ``x`` forward (and, if ``backward``, a gradient back) through ``weights``; return a :class:`LayerStats`.
 
     ``weights`` is a list of matrices, the k-th of shape (n_(k-1), n_k).  With
@@ -487,6 +487,9 @@ def propagate(x, weights, activation="tanh", *, output="same", backward=False, b
 
     Linear and ReLU layers are divided by their std as they go (exact, since
     f(c z) = c f(z)), so the statistics stay right far beyond float64's range.
+
+    ``stop``: a :class:`threading.Event`; once it is set, the forward pass stops before the next layer and
+    raises :class:`Stopped` (a look-ahead in a live view, no longer wanted).
     """
     act = get_activation(activation)
     check_choice("output", output, list(OUTPUTS))
@@ -510,6 +513,8 @@ def propagate(x, weights, activation="tanh", *, output="same", backward=False, b
     h, log_s = x, np.float64(0.0)            # the true activations are h * 10**log_s
     with np.errstate(over="ignore", invalid="ignore", under="ignore"), _one_blas_thread():
         for k, w in enumerate(weights):
+            if stop is not None and stop.is_set():
+                raise Stopped("propagate: stopped")
             layer_act = act if not (output == "softmax" and k == depth - 1) else get_activation("linear")
             z = h @ w
             if layer_act.homogeneous or log_s == 0.0:
@@ -645,7 +650,7 @@ STACK_METHODS = ("weights", "samples")
 
 def run_stack(widths, scheme="lecun", activation="tanh", *, distribution=None, mode=None, gain=None,
               multiplier=1.0, input_std=1.0, n_samples=200, output="same", backward=False, bins=0, seed=0,
-              draws=None, method="weights"):
+              draws=None, method="weights", stop=None):
     """Draw a network of ``widths`` with ``scheme`` and run :func:`propagate` on standard-normal inputs.
 
     ``input_std`` scales the inputs; ``multiplier`` scales every weight; ``distribution``,
@@ -658,6 +663,7 @@ def run_stack(widths, scheme="lecun", activation="tanh", *, distribution=None, m
     the same statistics in distribution, at n_samples**2 * width operations a layer instead of
     n_samples * width**2, and no width**2 random numbers. ``draws`` is then ``draw_samples(widths, ...)``.
     A seed gives another run than with ``method="weights"``, from the same distribution.
+    ``stop``: see :func:`propagate` (and :func:`draw_network`, when the draws are not given).
     """
     distribution = check_distribution(scheme, distribution)
     stds = layer_stds(widths, scheme, mode=mode, gain=gain, multiplier=multiplier)
@@ -675,10 +681,11 @@ def run_stack(widths, scheme="lecun", activation="tanh", *, distribution=None, m
             raise ValueError(f"method='samples' needs fewer samples than the narrowest fan_in and "
                              f"draws = draw_samples(widths, ...); got {x.shape[0]} samples for widths {widths}")
         return propagate(input_std * x, [SampledWeights(a, u, s) for a, s, u in zip(widths[:-1], stds, units)],
-                         activation, output=output, bins=bins, seed=seed + 1)
-    x, units = draws if draws is not None else draw_network(widths, distribution, n_samples=n_samples, seed=seed)
+                         activation, output=output, bins=bins, seed=seed + 1, stop=stop)
+    x, units = draws if draws is not None else draw_network(widths, distribution, n_samples=n_samples, seed=seed,
+                                                            stop=stop)
     widths = check_widths(widths)
     if [u.shape for u in units] != list(zip(widths[:-1], widths[1:])):
         raise ValueError("draws do not fit widths: pass draw_network(widths, ...) for the same widths")
     return propagate(input_std * x, [ScaledWeights(u, s) for s, u in zip(stds, units)], activation,
-                     output=output, backward=backward, bins=bins, seed=seed + 1)
+                     output=output, backward=backward, bins=bins, seed=seed + 1, stop=stop)
