@@ -5,6 +5,7 @@ The prepared numbers must be exactly those the figure would compute itself, whet
 was stopped part way; a redraw must stop it first; and the next press must find its work done.
 """
 import asyncio
+import itertools
 import math
 import threading
 
@@ -14,7 +15,8 @@ import pytest
 
 import winit_helpers.live.core as core
 from winit_helpers.figures.base import Panel
-from winit_helpers.figures.depth import DepthPanel
+import winit_helpers.figures.depth as depth_module
+from winit_helpers.figures.depth import DepthPanel, plan_runs, plan_stretches
 from winit_helpers.figures.fix import FixPanel
 from winit_helpers.live import all_views
 from winit_helpers.live.core import LiveView, log_slider, step_value, steps_slider, stop_look_ahead
@@ -406,3 +408,55 @@ def test_a_histogram_look_ahead_at_the_shown_width_stops_part_way_through_the_la
     assert dict(panel._results) == kept
     panel.prepare(threading.Event(), depth=6, width=60, multiplier=1.05)
     assert len(panel._results) == len(kept) + 2
+
+
+# --------------------------------------------------------------------------- further: where a drag needs new runs
+@pytest.mark.parametrize("width, n_seeds", [(100, 5), (60, 5), (400, 1), (400, 5), (1000, 5), (10, 5)])
+def test_the_stretches_of_depth_are_where_the_plan_of_runs_stays_the_same(width, n_seeds):
+    """Checked against every depth of the slider, one by one."""
+    plans = [(d, plan_runs(d, width, n_seeds, DepthPanel.budget_ms)[:2]) for d in range(1, 1001)]
+    expected = []
+    for plan, group in itertools.groupby(plans, key=lambda item: item[1]):
+        depths = [d for d, _ in group]
+        expected.append((depths[0], depths[-1], *plan))
+    assert plan_stretches(1, 1000, width, n_seeds, DepthPanel.budget_ms) == expected
+
+
+def test_further_names_the_end_of_each_stretch_the_shown_one_first_then_nearest_first():
+    view = VIEWS["explore_fix"]()                      # depth 100, width 100, 5 seeds
+    ends = [end for _, end, _, _ in plan_stretches(1, 1000, 100, 5, DepthPanel.budget_ms)]
+    assert len(ends) >= 3
+    got = [p["depth"] for p in view.further()]
+    assert got[0] == ends[0] and sorted(got) == ends and got == sorted(got)      # all beyond 100 here
+    assert all({**p, "depth": 100} == view.params for p in view.further())
+    view.controls["depth"].value = 1000
+    assert [p["depth"] for p in view.further()] == ends[::-1]
+
+
+def test_further_keeps_room_for_the_neighbours_runs():
+    view = VIEWS["explore_fix"]()
+    view.controls["width"].value = 1000
+    further = view.further()
+    assert 0 < len(further) < len(plan_stretches(1, 1000, 1000, 5, DepthPanel.budget_ms))
+    kept = sum(5 * panel_n * 1000 for panel_n in
+               (plan_runs(p["depth"], 1000, 5, DepthPanel.budget_ms)[0] for p in further))
+    assert kept <= depth_module.KEPT_NUMBERS // 2
+    assert VIEWS["explore_fan_in"]().further() == []          # a panel that names none
+
+
+def test_after_a_look_ahead_a_drag_of_depth_across_a_change_of_runs_finds_them_ready(monkeypatch):
+    """Notebook 3 at width 100 takes fewer inputs from depth 206, 304, 361 and 493: a drag from 100 to 430
+    crosses three of them, and each needed five new runs from the first layer (0.5 to 0.8 s)."""
+    looked, fresh = VIEWS["explore_fix"](), VIEWS["explore_fix"]()
+    looked.look_ahead(wait=True)
+    assert looked.look_ahead_error is None
+    calls, seen = _extensions(monkeypatch), []
+    for depth in (250, 330, 430):
+        looked.controls["depth"].value = depth
+        seen.append((looked.result, looked.status.value))
+    assert not any(calls), f"layers computed on the drag: {calls}"
+    monkeypatch.undo()
+    for depth, (result, status) in zip((250, 330, 430), seen):
+        fresh.controls["depth"].value = depth
+        assert result.n_samples < 500 and looked.error is None
+        assert _same(result.drawn, fresh.result.drawn) and status == fresh.status.value

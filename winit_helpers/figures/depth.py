@@ -81,6 +81,26 @@ def plan_runs(depth, width, n_seeds, budget_ms, n_samples=500):
     return n, method, max(1, min(n_seeds, int(budget_ms // cost)))
 
 
+def plan_stretches(first, last, width, n_seeds, budget_ms, n_samples=500):
+    """The depths from ``first`` to ``last`` split where :func:`plan_runs` changes its runs' inputs or method:
+    a list of ``(start, end, n_samples, method)``, shallowest first. Within a stretch the runs are the same (a
+    shallower depth shows their first layers); crossing into the next one needs other runs, from the first
+    layer. Deeper runs cost more, so a plan never comes back: each one holds for one stretch of depths."""
+    stretches, start = [], first
+    while start <= last:
+        plan = plan_runs(start, width, n_seeds, budget_ms, n_samples)[:2]
+        lo, hi = start, last                  # the deepest depth with this plan lies in [lo, hi]
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if plan_runs(mid, width, n_seeds, budget_ms, n_samples)[:2] == plan:
+                lo = mid
+            else:
+                hi = mid - 1
+        stretches.append((start, lo, *plan))
+        start = lo + 1
+    return stretches
+
+
 def _along(xy, n=400):
     """Points along a polyline: its own points and, between them, enough to total about ``n``."""
     if len(xy) < 2 or len(xy) >= n:
@@ -212,6 +232,35 @@ class DepthPanel(Panel):
         runs = self._kept(self._run_keys(depth, width, n_seeds, n_samples, seed), protect=self._shown_keys)
         todo = [run for run in runs if run.depth < depth]
         list(POOL.map(lambda run: run.extend(depth - run.depth, stop=stop), todo))
+
+    def further(self, params, ranges):
+        """Settings for ``prepare`` beyond the neighbours, where a drag of the depth slider may go: the deepest
+        depth of each stretch of :func:`plan_stretches` between the slider's ends (``ranges["depth"]``), the
+        stretch shown first, then the others nearest first.
+
+        Crossing into another stretch needs other runs (fewer inputs), computed from the first layer: up to
+        about a second at once. Prepared in the background while the learner looks, a drag across finds them
+        begun or done. Only as many stretches as the kept activations hold (:data:`KEPT_NUMBERS`, half of it:
+        the neighbours' runs stay). ``params`` are the view's ``update`` parameters.
+        """
+        if "depth" not in ranges:
+            return []
+        try:
+            depth, width = check_positive_int("depth", params["depth"]), check_positive_int("width", params["width"])
+            n_seeds = check_positive_int("n_seeds", params.get("n_seeds", 1))
+            n_samples = check_positive_int("n_samples", params.get("n_samples", 500), minimum=2)
+            first, last = (check_positive_int("depth", d) for d in ranges["depth"])
+        except (KeyError, TypeError, ValueError):
+            return []                   # update says what is wrong
+        stretches = plan_stretches(first, last, width, n_seeds, self.budget_ms, n_samples)
+        stretches.sort(key=lambda s: max(s[0] - depth, depth - s[1], 0))
+        out, numbers = [], 0
+        for start, end, n, _ in stretches:
+            numbers += n_seeds * n * width          # at most what their runs keep
+            if numbers > KEPT_NUMBERS // 2:
+                break
+            out.append({**params, "depth": end})
+        return out
 
     def _lines(self, n, n_samples):
         while len(self.lines) < n:

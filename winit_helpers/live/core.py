@@ -10,7 +10,8 @@ a JPEG drawn at the largest size it is shown; the image shrinks to fit, never gr
 
 While the learner looks at a frame, the view prepares the settings one step away (a slider's arrow key, a
 drop-down list's next or previous choice) in a background thread (:meth:`LiveView.look_ahead`, for panels with a ``prepare`` method): the next key press finds its
-simulation done. Any redraw stops that work first, keeping what it finished.
+simulation done. Then it prepares the settings further away that the panel names (``further``: the depths where a
+drag would need new runs). Any redraw stops that work first, keeping what it finished.
 
 Rendering into an ``Image`` widget (rather than an ``Output`` widget) keeps the
 notebook's stored outputs identical on every re-run, so nbval checks them.
@@ -145,17 +146,27 @@ class LiveView:
                     out.append({**params, name: value})
         return out
 
+    def further(self):
+        """Settings further away, which the panel names (``panel.further(params, ranges)``, given each integer
+        slider's ends): for the depth figures, the depths where a drag would need new runs. Prepared after the
+        neighbours; none for a panel without ``further``."""
+        further = getattr(self.panel, "further", None)
+        if further is None:
+            return []
+        ranges = {name: (c.min, c.max) for name, c in self.controls.items() if isinstance(c, widgets.IntSlider)}
+        return further(self.params, ranges)
+
     def look_ahead(self, wait=False):
-        """Prepare the panel for :meth:`neighbours` in a background thread (``panel.prepare``), one setting after
-        the other, until done or stopped (:func:`stop_look_ahead`, which every redraw calls first). Only one
-        look-ahead runs at a time in a kernel. ``wait=True`` returns when it is done. Does nothing for a panel
-        without ``prepare``.
+        """Prepare the panel for :meth:`neighbours`, then :meth:`further`, in a background thread
+        (``panel.prepare``), one setting after the other, until done or stopped (:func:`stop_look_ahead`, which
+        every redraw calls first). Only one look-ahead runs at a time in a kernel. ``wait=True`` returns when it
+        is done. Does nothing for a panel without ``prepare``.
         """
         prepare = getattr(self.panel, "prepare", None)
         if prepare is None:
             return
         stop_look_ahead()
-        stop, settings = threading.Event(), self.neighbours()
+        stop, settings = threading.Event(), self.neighbours() + self.further()
 
         def work():
             try:
