@@ -1,8 +1,9 @@
 """How live the live figures feel, in headless Chromium: recorded for every slider of every notebook.
 
 On a laptop-sized window (1366x768), each notebook is opened and run; every slider of every live view
-is stepped with the arrow keys (two presses right, two left) and dragged once, and the time from the
-key press (or the release) to the new image decoded is recorded. Then the same notebook is presented
+is stepped with the arrow keys (two presses right, two left) and dragged at once, then dragged again after a
+pause of PAUSE_SECONDS (while the view looks ahead), and the time from the key press (or the release) to the new
+image decoded is recorded. Then the same notebook is presented
 as slides in a full 1920x1080 window (the projector), and every slider met on the way through the
 deck is stepped again. The figures go to benchmarks/browser.md (linked from the README) and
 build/browser/latency.json. Only what must hold is asserted: every move brings a new image.
@@ -13,6 +14,7 @@ notebook test already moves every slider); `make test-browser` on your machine r
 import os
 import platform
 import shutil
+import time
 
 import pytest
 
@@ -25,6 +27,8 @@ PROJECTOR = {"width": 1920, "height": 1080}
 KEYS = ("ArrowRight", "ArrowRight", "ArrowLeft", "ArrowLeft")
 SLIDE_KEYS = ("ArrowRight", "ArrowLeft")
 MAX_SLIDES = 120
+#: the second drag of each slider comes this long after the first: the view has looked ahead meanwhile
+PAUSE_SECONDS = 3.0
 ROWS = []
 
 
@@ -84,8 +88,10 @@ def test_every_slider_answers_and_its_latency_is_recorded(notebook, lab_server, 
                 assert moved, f"{notebook.name}, view {v}, '{label}': no key press brought a new image"
                 track = slider.locator(".noUi-target, .noUi-base").first
                 drag = latency.drag_latency(page, lab_server, img, handle, track)
+                time.sleep(PAUSE_SECONDS)        # as a lecturer looks at the figure before the next drag
+                paused = latency.drag_latency(page, lab_server, img, handle, track)
                 ROWS.append(dict(notebook=notebook.stem, view=v, slider=label, where="laptop 1366x768",
-                                 keys=keys, drag=drag))
+                                 keys=keys, drag=drag, drag_paused=paused))
         # present it: the slideshow page, full screen on the projector
         page.locator(".jp-NotebookPanel-toolbar [data-command='RISE:preview']").click()
         iframe = page.locator("iframe[src*='/rise/']")
