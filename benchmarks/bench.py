@@ -250,7 +250,8 @@ def main():
     if paused:
         lines += ["", "### After a pause: the look-ahead", "",
                   "The views above were moved in quick succession. A learner usually pauses on a frame, and then "
-                  "these views prepare the settings one step away (a slider's arrow key, a drop-down list's next or previous choice) in the background (`LiveView.look_ahead`). "
+                  "these views prepare the settings one step away (a slider's arrow key, a drop-down list's next or previous choice) in the background (`LiveView.look_ahead`), "
+                  "and the depth figures then the depths where a drag would need new runs (`further`). "
                   "The same moves, each after the look-ahead had finished; and how long the look-ahead worked "
                   "(both cores, while nothing else is asked of the kernel).", "",
                   "| view | moves | median (ms) | p95 (ms) | look-ahead median (ms) | look-ahead longest (ms) |",
