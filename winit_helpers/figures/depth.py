@@ -337,8 +337,10 @@ class DepthPanel(Panel):
         message = self._message(sims[0], predicted)
         if depth >= 2 * width:
             # the theory line follows the average variance; a typical run drifts below it (notebook 3)
+            above = sims[0].log10_std[-1] > predicted[-1]
             message += (f" Depth/width is {depth / width:.3g}: most runs end below the theory line, which follows "
-                        "the average variance (notebook 3 explains why).")
+                        "the average variance (notebook 3 explains why)"
+                        + ("; this one ends above it, as a minority do." if above else "."))
         if n_samples < asked_samples:
             message += (f" (At this depth and width each run follows {n_samples} inputs, not {asked_samples}, "
                         "so the sliders stay responsive; their std wanders more from run to run.)")
