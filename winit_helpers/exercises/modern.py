@@ -13,8 +13,9 @@ check_query_key_std = FormulaCheck(
     mean 0) that gives the *unscaled* score q . k the variance ``target_var``.""",
     [(64, 1.0), (16, 4.0), (1024, 1.0), (1, 9.0), (128, 0.5)],
     lambda d, v: (v / d) ** 0.25,
-    [("That is sqrt(target_var / d_k), the std of the score's d_k terms taken together: the score is a sum of "
-      "d_k products q_i k_i, each of variance s**2 * s**2 = s**4, so s**4 = target_var / d_k.",
+    [("That is sqrt(target_var / d_k), the std that each of the score's d_k products q_i k_i must have, not the "
+      "std of each entry: the score is a sum of d_k products, each of variance s**2 * s**2 = s**4, so "
+      "s**4 = target_var / d_k.",
       lambda d, v: math.sqrt(v / d)),
      ("That is 1/sqrt(d_k), Vaswani et al.'s divisor: it scales the score after the product, not each entry "
       "of q and k before it. Each entry carries a quarter power.", lambda d, v: 1 / math.sqrt(d)),

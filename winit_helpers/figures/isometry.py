@@ -366,7 +366,7 @@ class ResidualPanel(Panel):
         self.marker.set_marker("^" if off_chart else "*")
         self.ax_d.set_title(f"theory for each rule; star: measured {growth:.3g}"
                             + (" (off the chart)" if off_chart else ""), fontsize=font_size(10))
-        self.fig.suptitle(f"{depth} residual blocks of width {width}, f(x) = relu(x W1) W2 with He weights", fontsize=font_size(11))
+        self.fig.suptitle(f"{depth} blocks of width n = {width}: f(x) = relu(x W1) W2, W1 std sqrt(2/n), W2 std 1/sqrt(n)", fontsize=font_size(11))
         message = (f"after {depth} blocks the mean square grew {growth:.3g} times; theory "
                    f"{theory[-1] / ms[0]:.3g}" + (" (every block starts as the identity)." if fixup else "."))
         drawn = {"layers": layers, "theory": theory, "simulation": ms, "marker": marker, "growth": growth,
