@@ -252,3 +252,12 @@ def test_the_spectrum_after_any_moves_is_the_spectrum_drawn_fresh():
                 np.testing.assert_array_equal(drawn[key][scheme], fresh[key][scheme], err_msg=f"{key} {scheme}")
         assert drawn["setting"] == fresh["setting"]
         assert sum(a.nbytes for a in panel._stacks.values()) <= panel.kept_bytes
+
+
+def test_the_residual_view_refuses_a_depth_past_its_theory_lines_with_a_clear_message():
+    panel = ResidualPanel()
+    with pytest.raises(ValueError, match=r"depth must be at most 100 blocks here .* got 1000; choose a depth from 1 to 100"):
+        panel.update(depth=1000, width=100, rule="a = 1")
+    with pytest.raises(ValueError, match="width must be"):
+        panel.update(depth=10, width=1, rule="a = 1")
+    assert panel.update(depth=100, width=100, rule="a = 1").drawn is not None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from .._checks import check_positive_int
 from ..maths import isometry as iso
 from ..maths.forward import Stopped, propagate
 from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
@@ -346,7 +347,10 @@ class ResidualPanel(Panel):
             return
 
     def update(self, depth=50, width=100, rule="a = 1", seed=0):
-        depth, width = int(depth), int(width)
+        depth, width = check_positive_int("depth", depth), check_positive_int("width", width, minimum=2)
+        if depth > self.max_depth:
+            raise ValueError(f"depth must be at most {self.max_depth} blocks here (the right panel draws every rule "
+                             f"up to {self.max_depth}), got {depth}; choose a depth from 1 to {self.max_depth}")
         alpha = residual_alpha(rule, depth)
         fixup = rule == FIXUP
         ms = self._stream(depth, width, rule, seed)
