@@ -460,3 +460,27 @@ def test_after_a_look_ahead_a_drag_of_depth_across_a_change_of_runs_finds_them_r
         fresh.controls["depth"].value = depth
         assert result.n_samples < 500 and looked.error is None
         assert _same(result.drawn, fresh.result.drawn) and status == fresh.status.value
+
+
+def test_the_jacobian_spread_stops_part_way_when_asked_and_otherwise_is_the_same():
+    w = iso.weight_stack(8, 30, "gaussian", seed=3)
+    plain = iso.jacobian_spread_by_depth(w, "tanh", 1.0, 0.0, 0.5, seed=4)
+    never = StopAfter(10 ** 9)
+    same = iso.jacobian_spread_by_depth(w, "tanh", 1.0, 0.0, 0.5, seed=4, stop=never)
+    assert np.array_equal(plain[0], same[0], equal_nan=True) and np.array_equal(plain[1], same[1])
+    assert 10 ** 9 - never.n == 8                            # it looked before every layer
+    with pytest.raises(Stopped):
+        iso.jacobian_spread_by_depth(w, "tanh", 1.0, 0.0, 0.5, seed=4, stop=StopAfter(3))
+
+
+def test_a_stopped_spectra_look_ahead_keeps_nothing_and_the_redraw_draws_the_fresh_numbers():
+    from winit_helpers.figures.isometry import SpectrumPanel
+    panel = SpectrumPanel()
+    panel.update(depth=16, width=60, activation="tanh", q_star=0.1)
+    kept = set(panel._results)
+    stop = StopAfter(5)
+    panel.prepare(stop, depth=17, width=60, activation="tanh", q_star=0.1)    # stopped part way, nothing raised
+    assert stop.n < 0 and set(panel._results) == kept
+    got = panel.update(depth=17, width=60, activation="tanh", q_star=0.1)
+    want = SpectrumPanel().update(depth=17, width=60, activation="tanh", q_star=0.1)
+    assert _same(got.drawn, want.drawn)

@@ -9,6 +9,7 @@
 Every panel takes the seed as an ``update`` parameter, so ``Panel.plot(..., seed=SEED)`` draws the static
 figure; each update returns what it drew (``result.drawn``).
 """
+from concurrent.futures import wait
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,25 +64,32 @@ class SpectrumPanel(Panel):
         return self._stacks[key]
 
     @staticmethod
-    def _measured(stack, depth, activation, sw, sb, q0, seed):
+    def _measured(stack, depth, activation, sw, sb, q0, seed, stop=None):
         """The measured spread by depth and the last layer's singular values, for one scheme's weights."""
-        return iso.jacobian_spread_by_depth(stack.layers(depth), activation, sw, sb, q0, seed=seed + 10)
+        return iso.jacobian_spread_by_depth(stack.layers(depth), activation, sw, sb, q0, seed=seed + 10, stop=stop)
 
-    def _spectra(self, depth, width, activation, q_star, seed):
-        """:meth:`_measured` for each scheme of :data:`SCHEME_COLORS`, kept (:meth:`Panel.computed`)."""
+    def _spectra(self, depth, width, activation, q_star, seed, stop=None):
+        """:meth:`_measured` for each scheme of :data:`SCHEME_COLORS`, kept (:meth:`Panel.computed`; ``stop``: a
+        look-ahead no longer wanted stops before the next layer, keeping nothing of this setting)."""
         sw, sb, q0 = jacobian_setting(activation, q_star)
 
         def compute():
             # the two schemes' networks are drawn and measured side by side, on the machine's two cores (each stack
             # has its own generator)
             stacks = [self.stack(width, scheme, seed) for scheme in SCHEME_COLORS]
-            return list(POOL.map(lambda stack: self._measured(stack, depth, activation, sw, sb, q0, seed), stacks))
+            # both finish (or stop) before any result is taken: a stopped one must not outlive the look-ahead
+            jobs = [POOL.submit(self._measured, stack, depth, activation, sw, sb, q0, seed, stop) for stack in stacks]
+            wait(jobs)
+            return [job.result() for job in jobs]
 
         return self.computed(("spectra", depth, width, activation, q_star, seed), compute)
 
     def prepare(self, stop, depth=16, width=100, activation="tanh", q_star=0.1, seed=0):
         """Compute what ``update`` with these settings needs, and draw nothing (see :meth:`LiveView.look_ahead`)."""
-        self._spectra(int(depth), int(width), activation, q_star, seed)
+        try:
+            self._spectra(int(depth), int(width), activation, q_star, seed, stop)
+        except Stopped:
+            return
 
     def draw(self):
         self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.88, wspace=0.25)

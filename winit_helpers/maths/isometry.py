@@ -342,15 +342,18 @@ def residual_stream(depth, width, alpha, n_samples=200, seed=0, zero_last=False,
     return out
 
 
-def jacobian_spread_by_depth(weights, activation="tanh", sigma_w=1.0, sigma_b=0.0, q0=1.0, seed=0):
+def jacobian_spread_by_depth(weights, activation="tanh", sigma_w=1.0, sigma_b=0.0, q0=1.0, seed=0, *, stop=None):
     """The measured spread (:func:`relative_spread`) of the Jacobian after each layer, and the last layer's singular values.
 
     The same network and draws as :func:`jacobian_singular_values`; the spread after ``l`` layers comes from
     two traces, ``tr(J J^T)`` and ``tr((J J^T)^2)``, so no SVD is needed until the last layer.
     Returns ``(spreads, singular_values)``, ``spreads[l - 1]`` for ``l = 1 .. depth``.
+    ``stop``: as in :func:`lsuv`, checked before every layer's traces.
     """
     spreads = []
     for jac in _jacobians(weights, activation, sigma_w, sigma_b, q0, seed):
+        if stop is not None and stop.is_set():
+            raise Stopped("jacobian_spread_by_depth: stopped")
         jj = jac @ jac.T
         m1, m2 = np.trace(jj) / len(jj), np.einsum("ij,ij->", jj, jj) / len(jj)
         spreads.append(m2 / m1 ** 2 - 1.0 if m1 > 0 else np.nan)
