@@ -179,13 +179,20 @@ def test_the_depth_figure_says_most_runs_end_below_the_theory_line_only_where_th
         result = panel.update(depth=depth, width=width, multiplier=1.0, n_seeds=1, seed=0)
         assert ("most runs end below the theory line" in result.message) == said, (depth, width)
         assert said == (f"Depth/width is {depth / width:.3g}:" in result.message)
-    # a run in the minority that ends above the line says so, where it is drawn
+    # runs in the minority that end above the line say so, where they are drawn: one run, or how many of five
     above = []
     for seed in range(40):
         result = panel.update(depth=4, width=2, multiplier=1.2, n_seeds=1, seed=seed)
         above.append(bool(result.log10_std[-1] > result.predicted[-1]))
-        assert ("this one ends above it" in result.message) == above[-1], seed
+        assert ("this run ends above it, as a minority do." in result.message) == above[-1], seed
     assert any(above) and not all(above)
+    counts = []
+    for seed in range(0, 100, 5):
+        result = panel.update(depth=4, width=2, multiplier=1.2, n_seeds=5, seed=seed)
+        counts.append(sum(float(s.log10_std[3]) > 4 * np.log10(1.2) for s in result.simulations))
+        assert (f"; here {counts[-1]} of the 5 runs end above it." in result.message) == (counts[-1] > 0), seed
+        assert "this run ends above it" not in result.message
+    assert 0 in counts and max(counts) >= 2
 
 
 # --------------------------------------------------------------------------- option tables

@@ -337,10 +337,11 @@ class DepthPanel(Panel):
         message = self._message(sims[0], predicted)
         if depth >= 2 * width:
             # the theory line follows the average variance; a typical run drifts below it (notebook 3)
-            above = sims[0].log10_std[-1] > predicted[-1]
+            above = sum(sim.log10_std[-1] > predicted[-1] for sim in sims)
+            shown = ("" if not above else "; this run ends above it, as a minority do" if len(sims) == 1 else
+                     f"; here {above} of the {len(sims)} runs end above it")
             message += (f" Depth/width is {depth / width:.3g}: most runs end below the theory line, which follows "
-                        "the average variance (notebook 3 explains why)"
-                        + ("; this one ends above it, as a minority do." if above else "."))
+                        f"the average variance (notebook 3 explains why){shown}.")
         if n_samples < asked_samples:
             message += (f" (At this depth and width each run follows {n_samples} inputs, not {asked_samples}, "
                         "so the sliders stay responsive; their std wanders more from run to run.)")
