@@ -13,24 +13,31 @@ import browser_lab as bl
 RESULTS_MD = bl.REPO / "benchmarks" / "browser.md"
 RESULTS_JSON = bl.ARTIFACTS / "latency.json"
 
-# Installed on the image before an input: resolves with the ms from the input (a keydown, or a mouseup after a
-# drag) to the moment the next new image has decoded; for a drag, it waits until no new image has come for
-# `quiet` ms and reports the last one (the figure of the released position).
+# Installed on the image before an input: resolves with every new image decoded after the input (a keydown, or a
+# mouseup after a drag), as [ms since the input, the setting it shows, whether it is a first look]. The setting
+# and the first look are read from the view's status line (`data-params`, `data-preview`), which the kernel sets
+# before the image. A key press waits for the first image that is not a first look; a drag waits until no new
+# image has come for `quiet` ms.
 JS_WATCH = """(img, args) => {
   const [event, quiet, timeout] = args;
   const doc = img.ownerDocument, win = doc.defaultView;
+  const view = img.closest('.winit-live-view');
   win.__winitLatency = new Promise(resolve => {
-    let t0 = null, last = null, timer = null, src = img.src;
-    const finish = () => { observer.disconnect(); resolve(t0 === null || last === null ? null : last - t0); };
+    let t0 = null, timer = null, src = img.src;
+    const frames = [];
+    const finish = () => { observer.disconnect(); resolve(t0 === null ? [] : frames); };
     const arm = () => { clearTimeout(timer); timer = setTimeout(finish, quiet > 0 ? quiet : timeout); };
     doc.addEventListener(event, () => { t0 = win.performance.now(); arm(); }, {capture: true, once: true});
     const observer = new win.MutationObserver(async () => {
       if (img.src === src) return;
       src = img.src;
+      const status = view ? view.querySelector('[data-params]') : null;
+      const params = status ? status.getAttribute('data-params') : null;
+      const preview = status ? status.hasAttribute('data-preview') : false;
       try { await img.decode(); } catch (e) { return; }     // replaced by a newer frame meanwhile
       if (t0 === null) return;
-      last = win.performance.now();
-      if (quiet > 0) arm(); else { clearTimeout(timer); finish(); }
+      frames.push([win.performance.now() - t0, params, preview]);
+      if (quiet > 0) arm(); else if (!preview) { clearTimeout(timer); finish(); }
     });
     observer.observe(img, {attributes: true, attributeFilter: ['src']});
     setTimeout(finish, timeout + 60000);
@@ -43,22 +50,36 @@ def _result(img):
     return img.evaluate("img => img.ownerDocument.defaultView.__winitLatency")
 
 
+def final_figure(frames):
+    """(ms to the first image of the setting the input ended at, ms to its full figure): the setting is that of
+    the last image (a view without `data-params` counts its last image as both); (None, None) when none came."""
+    if not frames:
+        return None, None
+    setting = frames[-1][1]
+    if setting is None:
+        return frames[-1][0], frames[-1][0]
+    mine = [(ms, preview) for ms, params, preview in frames if params == setting]
+    full = [ms for ms, preview in mine if not preview]
+    return mine[0][0], (full[0] if full else None)
+
+
 def key_latency(page, server, img, handle, key, timeout_ms=20000):
-    """ms from pressing ``key`` on the focused slider handle to the new image decoded (None: no new image)."""
+    """(ms from pressing ``key`` on the focused slider handle to the new image decoded, ms to the full figure when
+    the first was a first look); (None, None): no new image."""
     handle.focus()
     img.evaluate(JS_WATCH, ["keydown", 0, timeout_ms])
     page.keyboard.press(key)
-    ms = _result(img)
+    frames = _result(img)
     bl.wait_kernel_idle(server, settle=0.2)
-    return ms
+    return (frames[0][0], final_figure(frames)[1]) if frames else (None, None)
 
 
 def drag_latency(page, server, img, handle, track, steps=12, pause=0.03, quiet_ms=1500):
-    """Drag the handle a third of the track in ``steps`` moves ``pause`` s apart; ms from the release to the
-    last new image (the released position's figure), or None when none came."""
+    """Drag the handle a third of the track in ``steps`` moves ``pause`` s apart; (ms from the release to the
+    first image of the released position, ms to its full figure), (None, None) when none came."""
     box, t = handle.bounding_box(), track.bounding_box()
     if not box or not t:
-        return None
+        return None, None
     x0, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     direction = 1 if x0 < t["x"] + t["width"] / 2 else -1
     distance = direction * t["width"] / 3
@@ -69,9 +90,9 @@ def drag_latency(page, server, img, handle, track, steps=12, pause=0.03, quiet_m
         page.mouse.move(x0 + distance * k / steps, y)
         time.sleep(pause)
     page.mouse.up()
-    ms = _result(img)
+    frames = _result(img)
     bl.wait_kernel_idle(server, settle=0.2)
-    return ms
+    return final_figure(frames)
 
 
 def summary(values):
@@ -84,35 +105,58 @@ def summary(values):
 
 
 def write_results(rows, machine_note):
-    """rows: dicts with notebook, view, slider, where ('laptop 1366x768' / 'slides 1920x1080'), keys (ms list),
-    drag (ms or None)."""
+    """rows: dicts with notebook, view, slider, where ('laptop 1366x768' / 'slides 1920x1080'), keys and keys_full
+    (ms lists), drag, drag_full, drag_paused, drag_paused_full (ms or None)."""
     RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_JSON.write_text(json.dumps(rows, indent=1))
     lines = ["# Live figures in a real browser", "",
              "Recorded by `make test-browser` (tests/browser/test_latency.py) in headless Chromium: the time from a key "
              "press on a slider's handle to the new image decoded on the page, and from the release of a drag to the "
-             "last new image (the figure of the released position). Recorded, never asserted: the numbers depend on "
-             "the machine and its load. Targets on a quiet machine: key press median <= 100 ms and 90th percentile "
-             "<= 150 ms; release to final figure <= 150 ms. Each slider is dragged twice on the laptop: at once after "
+             "first image of the released position. Recorded, never asserted: the numbers depend on the machine and "
+             "its load. Targets on a quiet machine: key press median <= 100 ms and 90th percentile <= 150 ms; release "
+             "to the released position's figure <= 150 ms. Each slider is dragged twice on the laptop: at once after "
              "its key presses (\"drag release\"), and again, on from there, after a pause of a few seconds in which "
-             "the view looks ahead (\"after a pause\").", "", machine_note, "",
-             "| notebook | slider | where | key presses | median (ms) | 90th pct (ms) | drag release (ms) "
-             "| after a pause (ms) |",
-             "|---|---|---|---|---|---|---|---|"]
+             "the view looks ahead (\"after a pause\").", "",
+             "Where the runs of a setting would take long (notebooks 2 and 3: a new width, or a depth where the runs "
+             "change), a move from the page first draws a first look, with fewer runs or inputs and a status line "
+             "that says so, and the full figure follows by itself. The columns \"full\" give the time to the full "
+             "figure where it came after a first look (a dash: the first image was the full figure).", "",
+             machine_note, "",
+             "| notebook | slider | where | key presses | median (ms) | 90th pct (ms) | full, slowest (ms) "
+             "| drag release (ms) | full (ms) | after a pause (ms) | full (ms) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     fmt = lambda v: "-" if v is None else f"{v:.0f}"      # noqa: E731
+
+    def later(first, full):                               # the full figure's time, where it came after a first look
+        return None if first is None or full is None or full == first else full
+
     for r in rows:
         median, p90 = summary(r["keys"])
+        fulls = [later(a, b) for a, b in zip(r["keys"], r.get("keys_full", r["keys"]))]
+        fulls = [v for v in fulls if v is not None]
         lines.append(f"| {r['notebook']} | {r['slider']} | {r['where']} | {len(r['keys'])} | {fmt(median)} "
-                     f"| {fmt(p90)} | {fmt(r.get('drag'))} | {fmt(r.get('drag_paused'))} |")
+                     f"| {fmt(p90)} | {fmt(max(fulls) if fulls else None)} | {fmt(r.get('drag'))} "
+                     f"| {fmt(later(r.get('drag'), r.get('drag_full')))} | {fmt(r.get('drag_paused'))} "
+                     f"| {fmt(later(r.get('drag_paused'), r.get('drag_paused_full')))} |")
     all_keys = [v for r in rows for v in r["keys"] if v is not None]
     if all_keys:
         median, p90 = summary(all_keys)
         lines += ["", f"All key presses: {len(all_keys)}, median {median:.0f} ms, 90th percentile {p90:.0f} ms."]
+    firsts = [later(a, b) for r in rows for a, b in zip(r["keys"], r.get("keys_full", r["keys"]))]
+    firsts = [v for v in firsts if v is not None]
+    if firsts:
+        lines += [f"Key presses that drew a first look: {len(firsts)}; their full figure came after a median of "
+                  f"{statistics.median(firsts):.0f} ms, the slowest after {max(firsts):.0f} ms."]
     for field, what in (("drag", "All drag releases"), ("drag_paused", "All drag releases after a pause")):
         drags = [r[field] for r in rows if r.get(field) is not None]
         if drags:
             median, p90 = summary(drags)
             lines += [f"{what}: {len(drags)}, median {median:.0f} ms, 90th percentile {p90:.0f} ms, "
                       f"slowest {max(drags):.0f} ms."]
+        fulls = [later(r.get(field), r.get(field + "_full")) for r in rows]
+        fulls = [v for v in fulls if v is not None]
+        if fulls:
+            lines += [f"{what} that drew a first look: {len(fulls)}; the full figure came after a median of "
+                      f"{statistics.median(fulls):.0f} ms, the slowest after {max(fulls):.0f} ms."]
     RESULTS_MD.write_text("\n".join(lines) + "\n")
     return RESULTS_MD

@@ -83,15 +83,17 @@ def test_every_slider_answers_and_its_latency_is_recorded(notebook, lab_server, 
                 handle = slider.locator(".noUi-handle").first
                 # wait until the slider has rendered its label and readout (the first one of a view can lag)
                 label = bl.check_slider_rendered(slider, f"{notebook.name}, view {v}")["label"] or "slider"
-                keys = [latency.key_latency(page, lab_server, img, handle, key) for key in KEYS]
+                presses = [latency.key_latency(page, lab_server, img, handle, key) for key in KEYS]
+                keys = [first for first, _ in presses]
                 moved = [k for k in keys if k is not None]
                 assert moved, f"{notebook.name}, view {v}, '{label}': no key press brought a new image"
                 track = slider.locator(".noUi-target, .noUi-base").first
-                drag = latency.drag_latency(page, lab_server, img, handle, track)
+                drag, drag_full = latency.drag_latency(page, lab_server, img, handle, track)
                 time.sleep(PAUSE_SECONDS)        # as a lecturer looks at the figure before the next drag
-                paused = latency.drag_latency(page, lab_server, img, handle, track)
+                paused, paused_full = latency.drag_latency(page, lab_server, img, handle, track)
                 ROWS.append(dict(notebook=notebook.stem, view=v, slider=label, where="laptop 1366x768",
-                                 keys=keys, drag=drag, drag_paused=paused))
+                                 keys=keys, keys_full=[full for _, full in presses], drag=drag, drag_full=drag_full,
+                                 drag_paused=paused, drag_paused_full=paused_full))
         # present it: the slideshow page, full screen on the projector
         page.locator(".jp-NotebookPanel-toolbar [data-command='RISE:preview']").click()
         iframe = page.locator("iframe[src*='/rise/']")
@@ -130,9 +132,10 @@ def _slides(notebook, lab_server, projector, src):
                     handle = slider.locator(".noUi-handle").first
                     if not handle.is_visible():
                         continue
-                    keys = [latency.key_latency(page, lab_server, img, handle, key) for key in SLIDE_KEYS]
+                    presses = [latency.key_latency(page, lab_server, img, handle, key) for key in SLIDE_KEYS]
                     ROWS.append(dict(notebook=notebook.stem, view=seen + 1, slider=_label(slider),
-                                     where="slides 1920x1080", keys=keys, drag=None))
+                                     where="slides 1920x1080", keys=[first for first, _ in presses],
+                                     keys_full=[full for _, full in presses], drag=None))
                 seen += 1
             before = page.evaluate("() => location.hash")
             deck.press("Space")

@@ -38,6 +38,7 @@ class DepthResult:
     method: str                # how each layer's output was drawn (see maths.forward.simulate)
     message: str
     drawn: dict                # every array and number the figure shows, by artist
+    preview: bool = False      # a first look with fewer runs or inputs; the full figure follows (allow_preview)
 
     @property
     def log10_std(self):
@@ -79,6 +80,16 @@ def plan_runs(depth, width, n_seeds, budget_ms, n_samples=500):
             return n, method, n_seeds
     n, method, cost = best
     return n, method, max(1, min(n_seeds, int(budget_ms // cost)))
+
+
+#: a live view's preview budget (estimated ms, :func:`run_cost_ms`), and how costly the missing runs must be for a
+#: preview to be drawn first. The estimate is two to four times the time on a quiet machine: a preview costs
+#: about 30 to 50 ms there, and the full figure comes first whenever it takes less than about 150 ms.
+PREVIEW_MS, PREVIEW_ABOVE_MS = 100.0, 600.0
+
+
+def _runs(n_seeds, n_samples):
+    return f"1 run of {n_samples} inputs" if n_seeds == 1 else f"{n_seeds} runs of {n_samples} inputs"
 
 
 def plan_stretches(first, last, width, n_seeds, budget_ms, n_samples=500):
@@ -129,6 +140,12 @@ class DepthPanel(Panel):
     #: the simulation's share of a redraw, in estimated ms (:func:`run_cost_ms`): past it, runs use
     #: fewer inputs (and say so), so that every slider position answers within about a second
     budget_ms = 1000.0
+    #: a live view sets ``allow_preview`` while it draws a move from the browser. Then, when the runs the setting
+    #: needs are not kept and would cost more than :data:`PREVIEW_ABOVE_MS` to compute, ``update`` draws a first
+    #: look (``result.preview``) with runs that fit in ``preview_ms`` (fewer inputs or seeds, said in words), and
+    #: the view draws the full figure once ``prepare`` has computed its runs in the background. Otherwise (a
+    #: notebook cell, a test, the benchmark) ``update`` always draws the full figure.
+    allow_preview, preview_ms = False, PREVIEW_MS
 
     def draw(self):
         self.fig.subplots_adjust(left=0.095, right=0.965, bottom=0.14, top=0.88, wspace=0.38)
@@ -170,11 +187,17 @@ class DepthPanel(Panel):
     def _factor_label(self, value, _position=None):
         return f"{value:.{self._factor_decimals}f}"
 
-    def _run_keys(self, depth, width, n_seeds, n_samples, seed):
+    def _run_keys(self, depth, width, n_seeds, n_samples, seed, budget_ms=None):
         """The kept runs' keys a setting needs, one per seed: (width, seed, n_samples, method, keep), as
-        :func:`plan_runs` chooses them."""
-        n_samples, method, n_seeds = plan_runs(depth, width, n_seeds, self.budget_ms, n_samples)
+        :func:`plan_runs` chooses them within ``budget_ms`` (default :attr:`budget_ms`)."""
+        budget_ms = self.budget_ms if budget_ms is None else budget_ms
+        n_samples, method, n_seeds = plan_runs(depth, width, n_seeds, budget_ms, n_samples)
         return [(width, seed + k, n_samples, method, "all" if k == 0 else "std") for k in range(n_seeds)]
+
+    def _missing_ms(self, keys, depth):
+        """The estimated ms (:func:`run_cost_ms`) of the layers these runs lack to be ``depth`` deep."""
+        kept = {key: self._cache[key].depth for key in keys if key in self._cache}
+        return sum(run_cost_ms(max(0, depth - kept.get(key, 0)), key[0], key[2], key[3]) for key in keys)
 
     def _kept(self, keys, protect=()):
         """The kept run of each key, a new one (no layers yet) where none is kept; these become the most
@@ -282,6 +305,12 @@ class DepthPanel(Panel):
         n_samples = check_positive_int("n_samples", n_samples, minimum=2)
         asked_seeds, asked_samples = n_seeds, n_samples
         keys = self._run_keys(depth, width, n_seeds, n_samples, seed)
+        full = (keys[0][2], len(keys))                  # the full figure's inputs per run and runs
+        preview = False
+        if self.allow_preview and self._missing_ms(keys, depth) > PREVIEW_ABOVE_MS:
+            quick = self._run_keys(depth, width, n_seeds, n_samples, seed, budget_ms=self.preview_ms)
+            if self._missing_ms(quick, depth) < self._missing_ms(keys, depth):
+                keys, preview = quick, True
         _, _, n_samples, method, _ = keys[0]
         n_seeds = len(keys)
         self._shown_keys = keys
@@ -342,16 +371,20 @@ class DepthPanel(Panel):
                      f"; here {above} of the {len(sims)} runs end above it")
             message += (f" Depth/width is {depth / width:.3g}: most runs end below the theory line, which follows "
                         f"the average variance (notebook 3 explains why){shown}.")
-        if n_samples < asked_samples:
-            message += (f" (At this depth and width each run follows {n_samples} inputs, not {asked_samples}, "
-                        "so the sliders stay responsive; their std wanders more from run to run.)")
-        if n_seeds < asked_seeds:
-            message += f" (Showing {n_seeds} of {asked_seeds} seeds at this size, to keep the sliders responsive.)"
+        if preview:
+            message += (f" (A first look: {_runs(n_seeds, n_samples)}, drawn at once; the figure with "
+                        f"{_runs(full[1], full[0])} follows in a moment.)")
+        else:
+            if n_samples < asked_samples:
+                message += (f" (At this depth and width each run follows {n_samples} inputs, not {asked_samples}, "
+                            "so the sliders stay responsive; their std wanders more from run to run.)")
+            if n_seeds < asked_seeds:
+                message += f" (Showing {n_seeds} of {asked_seeds} seeds at this size, to keep the sliders responsive.)"
         drawn = {"layers": layers, "simulations": [s.log10_std for s in sims], "theory": predicted,
                  "limits": {key: line.get_ydata()[0] for key, (line, _) in self.limits.items()},
                  "marker": edge, "factor_counts": counts, "factor_edges": edges, "factor_theory": growth,
                  "title": {"scale": scale, "growth": growth}, "n_samples": n_samples, "n_seeds": n_seeds}
-        return DepthResult(depth, width, scale, sims, predicted, n_samples, method, message, drawn)
+        return DepthResult(depth, width, scale, sims, predicted, n_samples, method, message, drawn, preview)
 
     # --- texts and the legend where no curve runs -------------------------------------------------------
 

@@ -93,20 +93,36 @@ class LiveView:
         """The current value of every parameter, as ``update`` receives them."""
         return {**self.fixed, **{name: control.value for name, control in self.controls.items()}}
 
-    def refresh(self):
-        """Recompute and redraw with the controls' current values."""
+    def refresh(self, preview=False):
+        """Recompute and redraw with the controls' current values.
+
+        ``preview=True`` (a move from the browser) lets a panel that can (``allow_preview``) draw a quick first
+        look when the setting's full figure would take long; ``result.preview`` then says so, and the view
+        draws the full figure when it is ready (:meth:`look_ahead` with ``current=True``).
+        """
         start = time.perf_counter()
         stop_look_ahead()                # the panel's caches are this thread's again, with what it finished
+        can_preview = hasattr(self.panel, "allow_preview")
+        params = self.params
         try:
-            self.result = self.panel.update(**self.params)
-            self.image.value = self.panel.frame()
+            if can_preview:
+                self.panel.allow_preview = preview
+            self.result = self.panel.update(**params)
+            frame = self.panel.frame()
             self.error = None
             message = getattr(self.result, "message", "")
-            self.status.value = f"<span style='font-size:110%'>{message}</span>"
+            # the status first, then the image: a page that shows the image already has its words
+            self.status.value = (f"<span style='font-size:110%' data-params='{_params_key(params)}'"
+                                 f"{' data-preview' if getattr(self.result, 'preview', False) else ''}>"
+                                 f"{message}</span>")
+            self.image.value = frame
         except Exception as exc:  # show it where the learner looks, and keep the last good figure
             self.error = f"{type(exc).__name__}: {exc}"
             self.status.value = f"<span style='color:#b00020'>Could not redraw: {self.error}</span>"
             traceback.print_exc()
+        finally:
+            if can_preview:
+                self.panel.allow_preview = False
         self._drawn_at = time.perf_counter()
         self.seconds = self._drawn_at - start
 
@@ -156,20 +172,31 @@ class LiveView:
         ranges = {name: (c.min, c.max) for name, c in self.controls.items() if isinstance(c, widgets.IntSlider)}
         return further(self.params, ranges)
 
-    def look_ahead(self, wait=False):
+    def look_ahead(self, wait=False, current=False):
         """Prepare the panel for :meth:`neighbours`, then :meth:`further`, in a background thread
         (``panel.prepare``), one setting after the other, until done or stopped (:func:`stop_look_ahead`, which
         every redraw calls first). Only one look-ahead runs at a time in a kernel. ``wait=True`` returns when it
         is done. Does nothing for a panel without ``prepare``.
+
+        ``current=True`` (after a preview): prepare the setting shown first; once it is ready, the full figure is
+        drawn (on the kernel's event loop, which then looks ahead again; with no loop running, as in a test, the
+        caller redraws).
         """
         prepare = getattr(self.panel, "prepare", None)
         if prepare is None:
             return
         stop_look_ahead()
         stop, settings = threading.Event(), self.neighbours() + self.further()
+        shown = self.params
+        loop = _running_loop()
 
         def work():
             try:
+                if current:
+                    prepare(stop, **shown)
+                    if loop is not None and not stop.is_set():
+                        loop.call_soon_threadsafe(self._prepared, shown)
+                        return             # that redraw looks ahead again, from the full figure
                 for params in settings:
                     if stop.is_set():
                         break
@@ -188,6 +215,12 @@ class LiveView:
         if not self._pending:            # a move came in meanwhile: its redraw starts the next look-ahead
             self.look_ahead()
 
+    def _prepared(self, shown):
+        """The runs of the setting shown after a preview are ready: draw its full figure, unless the learner
+        has moved on meanwhile (that move's redraw is on its way)."""
+        if not self._pending and self.params == shown:
+            self._deferred_refresh()
+
     def _on_change(self, change):
         control = change["owner"]
         old, new = change.get("old"), change.get("new")
@@ -197,10 +230,7 @@ class LiveView:
         if isinstance(old, (int, float)) and isinstance(new, (int, float)) and new != old:
             self._last_move = (next(n for n, c in self.controls.items() if c is control), 1 if new > old else -1)
         if change["name"] in getattr(control, "_property_lock", {}):      # the move came from the browser
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                loop = None
+            loop = _running_loop()
             if loop is not None:
                 # a drag sends a value every few ms; drawing each in turn would queue them, and the last
                 # position's figure would arrive late. Draw a moment later instead, with the controls'
@@ -219,8 +249,12 @@ class LiveView:
 
     def _deferred_refresh(self):
         self._pending = False
-        self.refresh()
-        if getattr(self.panel, "prepare", None) is not None:
+        self.refresh(preview=True)
+        if getattr(self.panel, "prepare", None) is None:
+            return
+        if getattr(self.result, "preview", False):
+            self.look_ahead(current=True)      # the full figure's runs, at once; then it is drawn
+        else:
             # the browser shows the frame first; then the settings one step away are prepared
             asyncio.get_running_loop().call_later(LOOK_AHEAD_SECONDS, self._look_ahead_if_quiet)
 
@@ -240,6 +274,20 @@ TALL = 0.5
 LOOK_AHEAD_SECONDS = 0.12
 #: the look-ahead running in this kernel, if any (one at a time: it shares the cores with the redraws)
 _LOOK_AHEAD = {"thread": None, "stop": None}
+
+
+def _running_loop():
+    """The event loop running in this thread (the kernel's, while it handles a message from the page), or None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _params_key(params):
+    """The settings a frame shows, as one short string (in the status line's ``data-params``: a page, or a test
+    in a browser, tells which setting's figure it is looking at)."""
+    return ";".join(f"{name}={value!r}" for name, value in sorted(params.items())).replace("'", "")
 
 
 def stop_look_ahead():

@@ -1,0 +1,171 @@
+"""A first look, then the full figure: a move from the browser to a setting whose runs would take long.
+
+Notebooks 2 and 3's figures need new runs, from the first layer, after a drag to another width or across a depth
+where the runs change: up to about half a second. Drawn from the browser, such a move first shows a first look
+(fewer runs or inputs, said in the status line), and the full figure follows once its runs are computed in the
+background. A notebook cell, a test or the benchmark always gets the full figure at once.
+"""
+import asyncio
+import re
+import threading
+
+import numpy as np
+import pytest
+
+import winit_helpers.live.core as core
+from winit_helpers.figures.depth import PREVIEW_ABOVE_MS, PREVIEW_MS, DepthPanel, plan_runs, run_cost_ms
+from winit_helpers.figures.fix import FixPanel
+from winit_helpers.live import all_views
+from winit_helpers.live.core import stop_look_ahead
+
+VIEWS = all_views()
+
+
+def _same(a, b):
+    """Equal to the last bit, through dicts, lists and arrays (nan equal to nan)."""
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and not isinstance(b, np.ndarray):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+    return a == b or (a != a and b != b)
+
+
+def _same_figure(ours, fresh):
+    """The same numbers as a fresh figure's. The growth histogram's bins span its axis, which stays put from
+    frame to frame (so the first look's range carries over, as after any move): its counts must be those of
+    the drawn runs' growth factors over its own bins."""
+    bins = ("factor_counts", "factor_edges")
+    assert _same({k: v for k, v in ours.items() if k not in bins}, {k: v for k, v in fresh.items() if k not in bins})
+    factors = 10.0 ** np.concatenate([np.diff(s, prepend=0.0) for s in ours["simulations"]])
+    assert np.array_equal(ours["factor_counts"], np.histogram(factors, bins=ours["factor_edges"])[0])
+    return True
+
+
+def _plan_cost(depth, width, budget):
+    """(inputs, method, runs) that plan_runs picks, and their estimated ms from nothing kept."""
+    n, method, seeds = plan_runs(depth, width, 5, budget)
+    return n, method, seeds, seeds * run_cost_ms(depth, width, n, method)
+
+
+@pytest.mark.parametrize("panel_class", [DepthPanel, FixPanel])
+@pytest.mark.parametrize("depth, width", [(430, 100), (100, 430), (1000, 100), (250, 100)])
+def test_a_costly_move_from_the_browser_draws_a_first_look_that_says_so_and_then_the_full_figure(panel_class, depth,
+                                                                                                   width):
+    full_n, _, full_seeds, full_cost = _plan_cost(depth, width, DepthPanel.budget_ms)
+    quick_n, quick_method, quick_seeds, quick_cost = _plan_cost(depth, width, PREVIEW_MS)
+    assert full_cost > PREVIEW_ABOVE_MS and quick_cost < full_cost       # the settings chosen are costly ones
+    kwargs = dict(depth=depth, width=width, n_seeds=5)
+    kwargs.update(multiplier=1.0) if panel_class is FixPanel else kwargs.update(scale=1 / np.sqrt(width))
+    panel, fresh = panel_class(), panel_class()
+    panel.allow_preview = True
+    first = panel.update(**kwargs)
+    assert first.preview and first.drawn["n_samples"] == quick_n and first.drawn["n_seeds"] == quick_seeds
+    assert first.method == quick_method and len(first.simulations) == quick_seeds
+    runs = lambda seeds, n: f"1 run of {n} inputs" if seeds == 1 else f"{seeds} runs of {n} inputs"   # noqa: E731
+    assert (f"A first look: {runs(quick_seeds, quick_n)}, drawn at once; the figure with "
+            f"{runs(full_seeds, full_n)} follows in a moment." in first.message)
+    assert "so the sliders stay responsive" not in first.message and "Showing" not in first.message
+    # each run of the first look is a full run of its own inputs: the std of its layers as a fresh simulation has
+    for k, sim in enumerate(first.simulations):
+        assert sim.n_samples == quick_n and sim.seed == k and sim.depth == depth
+    panel.prepare(threading.Event(), **kwargs)
+    second = panel.update(**kwargs)                   # still allowed: its runs are ready, so no first look
+    assert not second.preview and "A first look" not in second.message
+    expected = fresh.update(**kwargs)
+    assert _same_figure(second.drawn, expected.drawn) and second.message == expected.message
+
+
+@pytest.mark.parametrize("depth, width", [(100, 100), (20, 200), (1000, 1000), (430, 430)])
+def test_a_move_whose_runs_are_quick_or_cannot_be_cheaper_draws_the_full_figure_at_once(depth, width):
+    full_cost = _plan_cost(depth, width, DepthPanel.budget_ms)[3]
+    quick_cost = _plan_cost(depth, width, PREVIEW_MS)[3]
+    assert full_cost <= PREVIEW_ABOVE_MS or quick_cost >= full_cost
+    panel, fresh = FixPanel(), FixPanel()
+    panel.allow_preview = True
+    result = panel.update(depth=depth, width=width, multiplier=1.0, n_seeds=5)
+    assert not result.preview
+    assert _same(result.drawn, fresh.update(depth=depth, width=width, multiplier=1.0, n_seeds=5).drawn)
+
+
+def test_only_what_is_missing_counts_a_deeper_setting_of_kept_runs_draws_the_full_figure():
+    panel = FixPanel()
+    panel.update(depth=420, width=100, multiplier=1.0, n_seeds=5)       # the runs of this stretch, 420 deep
+    panel.allow_preview = True
+    assert not panel.update(depth=430, width=100, multiplier=1.0, n_seeds=5).preview      # 10 more layers
+    keys = panel._run_keys(430, 100, 5, 500, 0)
+    assert panel._missing_ms(keys, 430) == 0
+    assert panel._missing_ms(keys, 440) == pytest.approx(5 * run_cost_ms(10, 100, keys[0][2], keys[0][3]))
+
+
+def test_without_a_browser_move_the_figure_is_always_the_full_one():
+    view = VIEWS["explore_fix"]()
+    view.controls["depth"].value = 430                # a notebook cell or a test
+    assert not view.result.preview and view.panel.allow_preview is False
+    assert "data-preview" not in view.status.value
+    view.refresh(preview=True)                        # a browser move: kept runs, so the full figure still
+    assert not view.result.preview and view.panel.allow_preview is False
+
+
+def _status_params(status):
+    return re.search(r"data-params='([^']*)'", status).group(1)
+
+
+def test_from_the_browser_a_drag_to_a_costly_width_shows_a_first_look_and_then_the_full_figure_by_itself():
+    view, fresh = VIEWS["explore_fix"](), VIEWS["explore_fix"]()
+    width = view.controls["width"]
+    frames = []
+    view.image.observe(lambda change: frames.append((view.result.preview, view.status.value)), names="value")
+
+    async def release(value, wait=5.0):
+        await asyncio.sleep(2 * core.QUIET_SECONDS)
+        width.set_state({"value": value})             # what the widget's comm does with a message from the browser
+        waited = 0.0
+        while (not frames or frames[-1][0]) and waited < wait:
+            await asyncio.sleep(0.02)
+            waited += 0.02
+
+    asyncio.run(release(430))
+    stop_look_ahead()
+    assert [preview for preview, _ in frames] == [True, False], "a first look, then the full figure, by itself"
+    assert "data-preview" in frames[0][1] and "data-preview" not in frames[1][1]
+    assert _status_params(frames[0][1]) == _status_params(frames[1][1]) == \
+        "depth=100;multiplier=1.0;n_seeds=5;seed=0;width=430"
+    fresh.controls["width"].value = 430
+    assert _same_figure(view.result.drawn, fresh.result.drawn) and view.status.value == fresh.status.value
+
+
+def test_a_move_during_the_background_runs_is_drawn_and_the_first_look_s_setting_never_comes_back():
+    view = VIEWS["explore_fix"]()
+    width = view.controls["width"]
+    shown = []
+    view.image.observe(lambda change: shown.append((view.result.width, view.result.preview)), names="value")
+
+    async def two_moves():
+        await asyncio.sleep(2 * core.QUIET_SECONDS)
+        width.set_state({"value": 430})
+        await asyncio.sleep(0)                        # the first look is drawn
+        width.set_state({"value": 101})               # and the learner moves on before the full figure
+        await asyncio.sleep(1.5)                      # long enough for the full runs of width 430 to finish
+
+    asyncio.run(two_moves())
+    stop_look_ahead()
+    assert shown[0] == (430, True) and shown[-1] == (101, False)
+    assert (430, False) not in shown, f"the stale setting's full figure was drawn: {shown}"
+
+
+def test_the_full_figure_of_a_setting_the_learner_has_left_is_not_drawn():
+    view = VIEWS["explore_fix"]()
+    left = {**view.params, "width": 430}              # prepared in the background, but the learner is elsewhere
+    redraws, refresh = [], view.refresh
+    view.refresh = lambda **kwargs: (redraws.append(view.params["width"]), refresh(**kwargs))
+
+    async def prepared_late():
+        view._prepared(left)
+        view._prepared(view.params)                   # the setting shown: drawn
+        await asyncio.sleep(0)
+
+    asyncio.run(prepared_late())
+    stop_look_ahead()
+    assert redraws == [100]
