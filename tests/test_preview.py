@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import winit_helpers.live.core as core
+import winit_helpers.figures.depth as depth_module
 from winit_helpers.figures.depth import PREVIEW_ABOVE_MS, PREVIEW_MS, DepthPanel, plan_runs, run_cost_ms
 from winit_helpers.figures.fix import FixPanel
 from winit_helpers.live import all_views
@@ -78,7 +79,8 @@ def test_a_costly_move_from_the_browser_draws_a_first_look_that_says_so_and_then
 
 
 @pytest.mark.parametrize("depth, width", [(100, 100), (20, 200), (1000, 1000), (430, 430)])
-def test_a_move_whose_runs_are_quick_or_cannot_be_cheaper_draws_the_full_figure_at_once(depth, width):
+def test_a_move_whose_runs_are_quick_or_cannot_be_cheaper_draws_the_full_figure_at_once(depth, width, monkeypatch):
+    monkeypatch.setattr(depth_module, "PREVIEW_AFTER_S", 60.0)     # however loaded the machine, they finish
     full_cost = _plan_cost(depth, width, DepthPanel.budget_ms)[3]
     quick_cost = _plan_cost(depth, width, PREVIEW_MS)[3]
     assert full_cost <= PREVIEW_ABOVE_MS or quick_cost >= full_cost
@@ -87,6 +89,22 @@ def test_a_move_whose_runs_are_quick_or_cannot_be_cheaper_draws_the_full_figure_
     result = panel.update(depth=depth, width=width, multiplier=1.0, n_seeds=5)
     assert not result.preview
     assert _same(result.drawn, fresh.update(depth=depth, width=width, multiplier=1.0, n_seeds=5).drawn)
+
+
+@pytest.mark.parametrize("depth, width", [(100, 100), (100, 110)])
+def test_runs_estimated_cheap_that_are_not_done_in_time_draw_a_first_look_and_keep_their_layers(depth, width,
+                                                                                            monkeypatch):
+    assert _plan_cost(depth, width, DepthPanel.budget_ms)[3] <= PREVIEW_ABOVE_MS
+    monkeypatch.setattr(depth_module, "PREVIEW_AFTER_S", 0.0)      # the time is up at once
+    panel, fresh = FixPanel(), FixPanel()
+    panel.allow_preview = True
+    kwargs = dict(depth=depth, width=width, multiplier=1.0, n_seeds=5)
+    assert panel.update(**kwargs).preview
+    keys = panel._run_keys(depth, width, 5, 500, 0)
+    assert all(key in panel._cache and panel._cache[key].depth < depth for key in keys)
+    panel.prepare(threading.Event(), **kwargs)        # on from the layers they reached
+    result = panel.update(**kwargs)
+    assert not result.preview and _same_figure(result.drawn, fresh.update(**kwargs).drawn)
 
 
 def test_only_what_is_missing_counts_a_deeper_setting_of_kept_runs_draws_the_full_figure():

@@ -6,6 +6,7 @@
 histogram of the per-layer growth factors std_k / std_(k-1) with the factor the
 theory predicts. Notebook 3's :class:`~winit_helpers.figures.fix.FixPanel` reuses it.
 """
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -82,10 +83,11 @@ def plan_runs(depth, width, n_seeds, budget_ms, n_samples=500):
     return n, method, max(1, min(n_seeds, int(budget_ms // cost)))
 
 
-#: a live view's preview budget (estimated ms, :func:`run_cost_ms`), and how costly the missing runs must be for a
-#: preview to be drawn first. The estimate is two to four times the time on a quiet machine: a preview costs
-#: about 30 to 50 ms there, and the full figure comes first whenever it takes less than about 150 ms.
-PREVIEW_MS, PREVIEW_ABOVE_MS = 100.0, 600.0
+#: a live view's first look: its runs fit in PREVIEW_MS (estimated, :func:`run_cost_ms`); it is drawn at once
+#: when the missing runs are estimated above PREVIEW_ABOVE_MS, and otherwise when they are not done after
+#: PREVIEW_AFTER_S of computing (the estimate is rough: it is one to four times the time on a quiet machine,
+#: depending on how the runs are drawn)
+PREVIEW_MS, PREVIEW_ABOVE_MS, PREVIEW_AFTER_S = 100.0, 600.0, 0.05
 
 
 def _runs(n_seeds, n_samples):
@@ -141,10 +143,10 @@ class DepthPanel(Panel):
     #: fewer inputs (and say so), so that every slider position answers within about a second
     budget_ms = 1000.0
     #: a live view sets ``allow_preview`` while it draws a move from the browser. Then, when the runs the setting
-    #: needs are not kept and would cost more than :data:`PREVIEW_ABOVE_MS` to compute, ``update`` draws a first
-    #: look (``result.preview``) with runs that fit in ``preview_ms`` (fewer inputs or seeds, said in words), and
-    #: the view draws the full figure once ``prepare`` has computed its runs in the background. Otherwise (a
-    #: notebook cell, a test, the benchmark) ``update`` always draws the full figure.
+    #: needs are not kept and take long (see :data:`PREVIEW_ABOVE_MS`), ``update`` draws a first look
+    #: (``result.preview``) with runs that fit in ``preview_ms`` (fewer inputs or seeds, said in words), and the
+    #: view draws the full figure once ``prepare`` has computed its runs in the background. Otherwise (a notebook
+    #: cell, a test, the benchmark) ``update`` always draws the full figure.
     allow_preview, preview_ms = False, PREVIEW_MS
 
     def draw(self):
@@ -219,6 +221,19 @@ class DepthPanel(Panel):
                 break
             del self._cache[key]
         return [self._cache[key] for key in keys]
+
+    def _compute_within(self, keys, depth, seconds):
+        """Push these runs to ``depth`` layers for at most about ``seconds``; True when they got there. Layers
+        computed before the time ran out are kept (the same numbers as in one go)."""
+        stop = threading.Event()
+        timer = threading.Timer(seconds, stop.set)
+        timer.start()
+        try:
+            runs = self._kept(keys, protect=self._shown_keys)
+            list(POOL.map(lambda run: run.extend(max(0, depth - run.depth), stop=stop), runs))
+        finally:
+            timer.cancel()
+        return all(run.depth >= depth for run in runs)
 
     def _unit_runs(self, keys, depth):
         """The runs at scale 1, one per key, ``depth`` layers deep: a change of scale only tilts them
@@ -307,9 +322,13 @@ class DepthPanel(Panel):
         keys = self._run_keys(depth, width, n_seeds, n_samples, seed)
         full = (keys[0][2], len(keys))                  # the full figure's inputs per run and runs
         preview = False
-        if self.allow_preview and self._missing_ms(keys, depth) > PREVIEW_ABOVE_MS:
+        if self.allow_preview:
+            missing = self._missing_ms(keys, depth)
             quick = self._run_keys(depth, width, n_seeds, n_samples, seed, budget_ms=self.preview_ms)
-            if self._missing_ms(quick, depth) < self._missing_ms(keys, depth):
+            # a first look when the runs are clearly costly, or when they are not done within PREVIEW_AFTER_S
+            # (the estimate is rough): what they computed is kept, and the look-ahead goes on from there
+            if (missing > 0 and self._missing_ms(quick, depth) < missing
+                    and (missing > PREVIEW_ABOVE_MS or not self._compute_within(keys, depth, PREVIEW_AFTER_S))):
                 keys, preview = quick, True
         _, _, n_samples, method, _ = keys[0]
         n_seeds = len(keys)
