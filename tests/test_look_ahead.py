@@ -201,7 +201,13 @@ def test_a_panel_without_prepare_is_not_looked_ahead_for():
     assert core._LOOK_AHEAD["thread"] is None
 
 
-def test_a_key_press_from_the_browser_looks_ahead_and_the_next_press_finds_its_runs(monkeypatch):
+@pytest.mark.parametrize("first_look", [False, True])
+def test_a_key_press_from_the_browser_looks_ahead_and_the_next_press_finds_its_runs(first_look, monkeypatch):
+    """Whether the first press draws the full figure at once or a first look (whose full figure follows), the
+    settings one step away are prepared afterwards. How long the runs take decides which route a press takes on
+    a given machine; each is forced here (a first look after 0 s of computing, or never)."""
+    monkeypatch.setattr(depth_module, "PREVIEW_AFTER_S", 0.0 if first_look else 60.0)
+    monkeypatch.setattr(depth_module, "PREVIEW_ABOVE_MS", 0.0 if first_look else float("inf"))
     view = VIEWS["explore_fix"]()
     width = view.controls["width"]
     fresh = FixPanel()
@@ -211,20 +217,32 @@ def test_a_key_press_from_the_browser_looks_ahead_and_the_next_press_finds_its_r
         await asyncio.sleep(0)
         return view.result
 
-    async def two_presses():
-        await asyncio.sleep(2 * core.QUIET_SECONDS)
-        await press(101)
-        await asyncio.sleep(core.LOOK_AHEAD_SECONDS)
+    async def settle():
+        """Wait for the look-ahead running now, then for what the event loop does with its result."""
         thread = core._LOOK_AHEAD["thread"]
         assert thread is not None, "no look-ahead after a move from the browser"
-        thread.join()
+        await asyncio.to_thread(thread.join)
+        for _ in range(3):
+            await asyncio.sleep(0)
+
+    async def two_presses():
+        await asyncio.sleep(2 * core.QUIET_SECONDS)
+        first = await press(101)
+        assert first.width == 101 and first.preview == first_look
+        if first_look:
+            await settle()                            # the full figure's runs; then it is drawn
+            assert view.result.width == 101 and not view.result.preview
+        await asyncio.sleep(core.LOOK_AHEAD_SECONDS + 0.05)
+        await settle()                                # the settings one step away
+        monkeypatch.setattr(depth_module, "PREVIEW_AFTER_S", 60.0)
         calls = _extensions(monkeypatch)
+        await asyncio.sleep(2 * core.QUIET_SECONDS)
         result = await press(102)                     # the way it went: prepared
         return calls, result
 
     calls, result = asyncio.run(two_presses())
     stop_look_ahead()
-    assert result.width == 102 and not any(calls)
+    assert result.width == 102 and not result.preview and not any(calls)
     expected = fresh.update(depth=100, width=102, multiplier=1.0)
     for ours, theirs in zip(result.drawn["simulations"], expected.drawn["simulations"], strict=True):
         assert np.array_equal(ours, theirs)
