@@ -245,6 +245,38 @@ def test_moves_from_the_browser_during_a_drag_are_folded_into_one_redraw():
 
 
 @pytest.mark.parametrize("name", sorted(VIEWS))
+def test_every_control_of_every_view_redraws_on_a_move_from_the_browser(name):
+    """A move from the page goes through the event loop (``_deferred_refresh``), where an error is only logged:
+    each control's step from the page must draw the figure of its new setting, named in the status line."""
+    import asyncio
+    from winit_helpers.live.core import _option_values, _params_key, step_value, stop_look_ahead
+    view = VIEWS[name]()
+
+    async def press(control, value):
+        await asyncio.sleep(2 * QUIET_SECONDS)
+        if "value" in control.keys:                 # what the widget's comm does with a message from the browser
+            control.set_state({"value": value})
+        else:                                       # a list of choices sends the index of the chosen one
+            control.set_state({"index": _option_values(control).index(value)})
+        await asyncio.sleep(0)
+
+    try:
+        for control_name, control in view.controls.items():
+            if getattr(control, "disabled", False):
+                continue
+            value = step_value(control, 1)
+            value = step_value(control, -1) if value is None else value
+            if value is None:
+                continue
+            asyncio.run(press(control, value))
+            assert view.error is None, f"{name}: {control_name} -> {value!r}: {view.error}"
+            assert f"data-params='{_params_key(view.params)}'" in view.status.value, \
+                f"{name}: a move of {control_name} from the page did not draw its setting"
+    finally:
+        stop_look_ahead()
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
 def test_every_view_says_once_how_to_step_and_type_and_what_redraws_late(name):
     view = VIEWS[name]()
     text = view.hint.value

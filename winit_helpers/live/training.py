@@ -39,10 +39,10 @@ class TrainingView(LiveView):
     def running(self):
         return self.task is not None and not self.task.done()
 
-    def refresh(self):
+    def refresh(self, preview=False):
         if getattr(self, "task", None) is not None:
             self.stop()
-        super().refresh()
+        super().refresh(preview=preview)
         self.progress.value = 0
 
     def _show(self, result):
