@@ -6,6 +6,7 @@ where the runs change: up to about half a second. Drawn from the browser, such a
 background. A notebook cell, a test or the benchmark always gets the full figure at once.
 """
 import asyncio
+import math
 import re
 import threading
 
@@ -18,6 +19,7 @@ from winit_helpers.figures.depth import PREVIEW_ABOVE_MS, PREVIEW_MS, DepthPanel
 from winit_helpers.figures.fix import FixPanel
 from winit_helpers.live import all_views
 from winit_helpers.live.core import stop_look_ahead
+from winit_helpers.maths.forward import Run
 
 VIEWS = all_views()
 
@@ -105,6 +107,33 @@ def test_runs_estimated_cheap_that_are_not_done_in_time_draw_a_first_look_and_ke
     panel.prepare(threading.Event(), **kwargs)        # on from the layers they reached
     result = panel.update(**kwargs)
     assert not result.preview and _same_figure(result.drawn, fresh.update(**kwargs).drawn)
+
+
+def test_the_time_the_runs_still_need_is_told_from_the_pace_of_the_layers_computed(monkeypatch):
+    """Each run gets 10 layers done in 50 ms (a fake clock): 50 layers in 50 ms, 5 x 30 left, so 150 ms."""
+    extend, clock = Run.extend, iter([0.0, 0.05])
+    monkeypatch.setattr(Run, "extend", lambda self, more, **kwargs: extend(self, min(more, 10), **kwargs))
+    monkeypatch.setattr(depth_module, "perf_counter", lambda: next(clock))
+    panel = FixPanel()
+    keys = panel._run_keys(40, 20, 5, 500, 0)
+    assert panel._compute_within(keys, 40, 60.0) == pytest.approx(150.0)
+    clock = iter([0.0, 0.05])
+    assert panel._compute_within(keys, 10, 60.0) == 0.0                  # kept deep enough: nothing left
+    clock = iter([0.0, 0.05])
+    monkeypatch.setattr(Run, "extend", lambda self, more, **kwargs: None)  # no layer done in the time
+    assert panel._compute_within(keys, 40, 60.0) == math.inf
+
+
+def test_runs_nearly_done_when_the_time_is_up_draw_the_full_figure_not_a_first_look(monkeypatch):
+    panel = FixPanel()
+    panel.allow_preview = True
+    monkeypatch.setattr(DepthPanel, "_compute_within", lambda self, keys, depth, seconds: 1.0)   # 1 ms left
+    result = panel.update(depth=100, width=100, multiplier=1.0, n_seeds=5)
+    assert not result.preview
+    panel = FixPanel()
+    panel.allow_preview = True
+    monkeypatch.setattr(DepthPanel, "_compute_within", lambda self, keys, depth, seconds: 1e4)   # 10 s left
+    assert panel.update(depth=100, width=100, multiplier=1.0, n_seeds=5).preview
 
 
 def test_only_what_is_missing_counts_a_deeper_setting_of_kept_runs_draws_the_full_figure():

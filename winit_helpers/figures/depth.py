@@ -6,7 +6,9 @@
 histogram of the per-layer growth factors std_k / std_(k-1) with the factor the
 theory predicts. Notebook 3's :class:`~winit_helpers.figures.fix.FixPanel` reuses it.
 """
+import math
 import threading
+from time import perf_counter
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -85,8 +87,9 @@ def plan_runs(depth, width, n_seeds, budget_ms, n_samples=500):
 
 #: a live view's first look: its runs fit in PREVIEW_MS (estimated, :func:`run_cost_ms`); it is drawn at once
 #: when the missing runs are estimated above PREVIEW_ABOVE_MS, and otherwise when they are not done after
-#: PREVIEW_AFTER_S of computing (the estimate is rough: it is one to four times the time on a quiet machine,
-#: depending on how the runs are drawn)
+#: PREVIEW_AFTER_S of computing and, at the pace they went, need more than twice the first look's estimate
+#: (the estimates are rough: one to four times the time on a quiet machine, depending on how the runs are drawn;
+#: the pace is measured)
 PREVIEW_MS, PREVIEW_ABOVE_MS, PREVIEW_AFTER_S = 100.0, 600.0, 0.05
 
 
@@ -223,17 +226,21 @@ class DepthPanel(Panel):
         return [self._cache[key] for key in keys]
 
     def _compute_within(self, keys, depth, seconds):
-        """Push these runs to ``depth`` layers for at most about ``seconds``; True when they got there. Layers
-        computed before the time ran out are kept (the same numbers as in one go)."""
+        """Push these runs to ``depth`` layers for at most about ``seconds``; the ms they still need, at the pace
+        they went (0 when they got there, infinite when no layer was done). Layers computed before the time ran
+        out are kept (the same numbers as in one go)."""
         stop = threading.Event()
         timer = threading.Timer(seconds, stop.set)
+        runs = self._kept(keys, protect=self._shown_keys)
+        before, start = sum(run.depth for run in runs), perf_counter()
         timer.start()
         try:
-            runs = self._kept(keys, protect=self._shown_keys)
             list(POOL.map(lambda run: run.extend(max(0, depth - run.depth), stop=stop), runs))
         finally:
             timer.cancel()
-        return all(run.depth >= depth for run in runs)
+        elapsed_ms, done = 1000 * (perf_counter() - start), sum(run.depth for run in runs) - before
+        left = sum(max(0, depth - run.depth) for run in runs)
+        return 0.0 if left == 0 else (math.inf if done == 0 else elapsed_ms * left / done)
 
     def _unit_runs(self, keys, depth):
         """The runs at scale 1, one per key, ``depth`` layers deep: a change of scale only tilts them
@@ -326,9 +333,13 @@ class DepthPanel(Panel):
             missing = self._missing_ms(keys, depth)
             quick = self._run_keys(depth, width, n_seeds, n_samples, seed, budget_ms=self.preview_ms)
             # a first look when the runs are clearly costly, or when they are not done within PREVIEW_AFTER_S
-            # (the estimate is rough): what they computed is kept, and the look-ahead goes on from there
-            if (missing > 0 and self._missing_ms(quick, depth) < missing
-                    and (missing > PREVIEW_ABOVE_MS or not self._compute_within(keys, depth, PREVIEW_AFTER_S))):
+            # and, at the pace they went, still need more than twice the first look's estimate (the estimates
+            # are rough, and a first look of many short layers is not much quicker): what they computed is
+            # kept, and the look-ahead goes on from there
+            quick_ms = self._missing_ms(quick, depth)
+            if (missing > 0 and quick_ms < missing
+                    and (missing > PREVIEW_ABOVE_MS
+                         or self._compute_within(keys, depth, PREVIEW_AFTER_S) > 2 * quick_ms)):
                 keys, preview = quick, True
         _, _, n_samples, method, _ = keys[0]
         n_seeds = len(keys)
