@@ -1,5 +1,8 @@
-"""What a test can read back from a drawn matplotlib axis: tick labels as numbers, and the checks on them."""
+"""What a test can read back from a drawn matplotlib axis: tick labels as numbers, and the checks on them; and
+the comparison of two figures' numbers to the last bit."""
 import re
+
+import numpy as np
 
 LABEL = re.compile(r"(?P<m>\d+(?:\.(?P<d>\d*))?)?(?:\*?10\*\*\((?P<e>-?\d+)\))?")
 
@@ -51,3 +54,14 @@ def assert_log_ticks_state_their_positions(axis, where=""):
         assert close, f"{where}: label {text!r} drawn at {loc:g}"
     texts = [t for _, t in labels]
     assert len(set(texts)) == len(texts), f"{where}: repeated labels {texts}"
+
+
+def same_numbers(a, b):
+    """Equal to the last bit, through dicts, lists and arrays (nan equal to nan)."""
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_numbers(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and not isinstance(b, np.ndarray):
+        return len(a) == len(b) and all(same_numbers(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+    return a == b or (a != a and b != b)

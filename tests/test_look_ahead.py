@@ -12,6 +12,7 @@ import threading
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from figure_checks import same_numbers as _same
 
 import winit_helpers.live.core as core
 from winit_helpers.figures.base import Panel
@@ -252,17 +253,6 @@ def test_a_move_set_from_code_does_not_look_ahead():
     view = VIEWS["explore_fix"]()
     view.controls["width"].value = 120               # a notebook cell or a test: nothing runs behind it
     assert core._LOOK_AHEAD["thread"] is None
-
-
-def _same(a, b):
-    """Equal to the last bit, through dicts, lists and arrays (nan equal to nan)."""
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)) and not isinstance(b, np.ndarray):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
-    return a == b or (a != a and b != b)
 
 
 LOOKING_AHEAD = sorted(name for name, build in VIEWS.items() if hasattr(build().panel, "prepare"))

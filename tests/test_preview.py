@@ -12,6 +12,7 @@ import threading
 
 import numpy as np
 import pytest
+from figure_checks import same_numbers as _same
 
 import winit_helpers.live.core as core
 import winit_helpers.figures.depth as depth_module
@@ -22,17 +23,6 @@ from winit_helpers.live.core import stop_look_ahead
 from winit_helpers.maths.forward import Run
 
 VIEWS = all_views()
-
-
-def _same(a, b):
-    """Equal to the last bit, through dicts, lists and arrays (nan equal to nan)."""
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)) and not isinstance(b, np.ndarray):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
-    return a == b or (a != a and b != b)
 
 
 def _same_figure(ours, fresh):
