@@ -115,6 +115,7 @@ def test_the_time_the_runs_still_need_is_told_from_the_pace_of_the_layers_comput
 
 
 def test_runs_nearly_done_when_the_time_is_up_draw_the_full_figure_not_a_first_look(monkeypatch):
+    assert _plan_cost(100, 100, DepthPanel.budget_ms)[3] <= PREVIEW_ABOVE_MS     # decided by the time they need
     panel = FixPanel()
     panel.allow_preview = True
     monkeypatch.setattr(DepthPanel, "_compute_within", lambda self, keys, depth, seconds: 1.0)   # 1 ms left

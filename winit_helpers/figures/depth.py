@@ -8,9 +8,9 @@ theory predicts. Notebook 3's :class:`~winit_helpers.figures.fix.FixPanel` reuse
 """
 import math
 import threading
-from time import perf_counter
 from collections import OrderedDict
 from dataclasses import dataclass
+from time import perf_counter
 
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
