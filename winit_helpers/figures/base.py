@@ -35,6 +35,7 @@ from matplotlib.spines import Spine
 from matplotlib.ticker import FixedFormatter, FixedLocator
 from PIL import Image
 
+from .._blas import blas_on_one_thread
 from .. import style  # noqa: F401  (WINIT_PROJECTOR=1 switches the projector style on)
 from ..maths.forward import draw_network
 
@@ -61,6 +62,8 @@ MAX_DEPTH = 50
 #: and random draws release the GIL, so a second core nearly halves the wait (each run has its own generator:
 #: the numbers do not depend on the order)
 POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="winit-runs")
+# ... each on one BLAS thread: two more BLAS threads under each run would fight over the cores (see _blas)
+blas_on_one_thread()
 
 
 #: how many rasterised texts :class:`LiveRenderer` keeps (a tick label is a few kB)
