@@ -314,3 +314,19 @@ def test_a_layers_axis_labels_whole_layers_at_every_depth(name):
                 shown = [t.get_text() for t, x in zip(ax.get_xticklabels(), ax.get_xticks()) if lo <= x <= hi]
                 assert shown and all(t.replace("\u2212", "-").lstrip("-").isdigit() for t in shown), (
                     f"{name} at {control.description} = {value}: the layers' axis reads {shown}")
+
+
+def test_the_figures_compute_on_one_blas_thread_and_a_limited_block_does_not_undo_it():
+    """Two runs at once, one per core (figures.base.POOL): a second BLAS thread under each would fight for them."""
+    import threadpoolctl
+
+    import winit_helpers.figures.base  # noqa: F401  (sets it)
+    from winit_helpers._blas import one_blas_thread
+
+    def blas_threads():
+        return {lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"}
+
+    assert blas_threads() == {1}
+    with one_blas_thread():                      # as the training code does, in any thread
+        pass
+    assert blas_threads() == {1}
