@@ -9,6 +9,7 @@ import asyncio
 import math
 import re
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -16,11 +17,11 @@ from figure_checks import same_numbers as _same
 
 import winit_helpers.live.core as core
 import winit_helpers.figures.depth as depth_module
-from winit_helpers.figures.depth import PREVIEW_ABOVE_MS, PREVIEW_MS, DepthPanel, plan_runs, run_cost_ms
+from winit_helpers.figures.depth import PARTIAL_ABOVE_MS, PREVIEW_ABOVE_MS, PREVIEW_MS, DepthPanel, plan_runs, run_cost_ms
 from winit_helpers.figures.fix import FixPanel
 from winit_helpers.live import all_views
 from winit_helpers.live.core import stop_look_ahead
-from winit_helpers.maths.forward import Run
+from winit_helpers.maths.forward import LOG10_MAX, Run, pow10_str
 
 VIEWS = all_views()
 
@@ -102,16 +103,18 @@ def test_runs_estimated_cheap_that_are_not_done_in_time_draw_a_first_look_and_ke
 def test_the_time_the_runs_still_need_is_told_from_the_pace_of_the_layers_computed(monkeypatch):
     """Each run gets 10 layers done in 50 ms (a fake clock): 50 layers in 50 ms, 5 x 30 left, so 150 ms."""
     extend, clock = Run.extend, iter([0.0, 0.05])
-    monkeypatch.setattr(Run, "extend", lambda self, more, **kwargs: extend(self, min(more, 10), **kwargs))
+    monkeypatch.setattr(Run, "extend",
+                        lambda self, more, **kwargs: extend(self, max(0, min(more, 10 - self.depth)), **kwargs))
     monkeypatch.setattr(depth_module, "perf_counter", lambda: next(clock))
     panel = FixPanel()
     keys = panel._run_keys(40, 20, 5, 500, 0)
-    assert panel._compute_within(keys, 40, 60.0) == pytest.approx(150.0)
+    assert panel._compute_within(keys, 40, 0.2) == pytest.approx(150.0)
+    assert [panel._cache[key].depth for key in keys] == [10] * 5        # they took turns: each got its layers
     clock = iter([0.0, 0.05])
-    assert panel._compute_within(keys, 10, 60.0) == 0.0                  # kept deep enough: nothing left
+    assert panel._compute_within(keys, 10, 0.2) == 0.0                   # kept deep enough: nothing left
     clock = iter([0.0, 0.05])
     monkeypatch.setattr(Run, "extend", lambda self, more, **kwargs: None)  # no layer done in the time
-    assert panel._compute_within(keys, 40, 60.0) == math.inf
+    assert panel._compute_within(keys, 40, 0.2) == math.inf
 
 
 def test_runs_nearly_done_when_the_time_is_up_draw_the_full_figure_not_a_first_look(monkeypatch):
@@ -125,6 +128,101 @@ def test_runs_nearly_done_when_the_time_is_up_draw_the_full_figure_not_a_first_l
     panel.allow_preview = True
     monkeypatch.setattr(DepthPanel, "_compute_within", lambda self, keys, depth, seconds: 1e4)   # 10 s left
     assert panel.update(depth=100, width=100, multiplier=1.0, n_seeds=5).preview
+
+
+def _runs_that_stop_at(monkeypatch, reached):
+    """Runs that compute no layer past ``reached`` (as if the time ran out there), however long they are given."""
+    extend = Run.extend
+    monkeypatch.setattr(Run, "extend", lambda self, more, **kwargs:
+                        extend(self, max(0, min(more, reached - self.depth)), **kwargs))
+    return extend
+
+
+@pytest.mark.parametrize("depth, width, scale", [(100, 100, 3.0), (100, 40, 1 / np.sqrt(40)), (60, 100, 0.07)])
+def test_runs_not_done_in_a_moment_show_the_layers_they_reached_and_say_so_then_the_full_figure(depth, width, scale,
+                                                                                                monkeypatch):
+    """A partial first look: the layers every run reached, the same numbers as the full figure's first layers; the
+    theory line, the axes and the title are the full setting's; the words speak only of the layers shown."""
+    assert _plan_cost(depth, width, DepthPanel.budget_ms)[3] <= PREVIEW_ABOVE_MS     # not the fewer-inputs route
+    reached = 30
+    monkeypatch.setattr(depth_module, "PREVIEW_AFTER_S", 0.2)
+    extend = _runs_that_stop_at(monkeypatch, reached)
+    panel, fresh = DepthPanel(), DepthPanel()
+    panel.allow_preview = True
+    kwargs = dict(depth=depth, width=width, scale=scale, n_seeds=5)
+    first = panel.update(**kwargs)
+    monkeypatch.setattr(Run, "extend", extend)
+    full = fresh.update(**kwargs)
+    assert first.preview and first.drawn["n_seeds"] == full.drawn["n_seeds"] == 5
+    assert first.drawn["n_samples"] == full.drawn["n_samples"]
+    assert np.array_equal(first.drawn["layers"], np.arange(1, reached + 1))
+    for line, ours, theirs in zip(panel.lines, first.drawn["simulations"], full.drawn["simulations"]):
+        assert _same(ours, theirs[:reached]) and _same(line.get_ydata(), ours)
+    assert _same(first.drawn["theory"], full.drawn["theory"]) and len(first.drawn["theory"]) == depth
+    assert np.array_equal(panel.theory.get_xdata(), np.arange(1, depth + 1))
+    assert _same(panel.theory.get_ydata(), full.drawn["theory"])
+    assert panel.ax.get_title() == fresh.ax.get_title() and panel.ax.get_xlim() == fresh.ax.get_xlim()
+    factors = 10.0 ** np.concatenate([np.diff(s[:reached], prepend=0.0) for s in full.drawn["simulations"]])
+    assert np.array_equal(first.drawn["factor_counts"], np.histogram(factors, bins=first.drawn["factor_edges"])[0])
+    # the words: the last layer shown, against the theory there; a float type's overflow only where it is shown
+    sim0, theory = full.simulations[0], full.drawn["theory"]
+    assert first.message.startswith(f"Layer {reached}: std = {pow10_str(sim0.log10_std[reached - 1])} "
+                                    f"(theory {pow10_str(theory[reached - 1])}).")
+    over32 = np.flatnonzero(sim0.log10_absmax[:reached] > LOG10_MAX["float32"])
+    if over32.size:
+        assert f"In float32 the activations would overflow to inf at layer {over32[0] + 1}." in first.message
+        assert first.drawn["marker"] is None or first.drawn["marker"] <= reached
+    else:
+        assert "overflow" not in first.message and "Within float32's range so far." in first.message
+    assert "all the way" not in first.message and "Depth/width" not in first.message
+    assert first.message.endswith(f"(A first look: layers 1 to {reached} of {depth}, drawn at once; the other "
+                                  "layers follow in a moment.)")
+    panel.prepare(threading.Event(), **kwargs)
+    second = panel.update(**kwargs)
+    assert not second.preview and _same_figure(second.drawn, full.drawn) and second.message == full.message
+
+
+def test_runs_nearly_done_in_a_moment_draw_the_full_figure_and_so_do_runs_that_are_done(monkeypatch):
+    panel = FixPanel()
+    panel.allow_preview = True
+    monkeypatch.setattr(DepthPanel, "_compute_within", lambda self, keys, depth, seconds:
+                        self._unit_runs(keys, depth) and PARTIAL_ABOVE_MS)          # done, and said to need 50 ms
+    assert not panel.update(depth=100, width=100, multiplier=1.0, n_seeds=5).preview
+
+
+def test_a_key_press_from_the_browser_to_slow_runs_draws_the_layers_reached_and_then_the_full_figure(monkeypatch):
+    """Runs slowed down to 2 ms a layer: a press to width 101 shows a partial first look, then the full figure."""
+    extend = Run.extend
+
+    def slow(self, more, stop=None, **kwargs):
+        for _ in range(more):
+            if stop is not None and stop.is_set():
+                break
+            time.sleep(0.002)
+            extend(self, 1)
+        return self
+
+    view, fresh = VIEWS["explore_fix"](), VIEWS["explore_fix"]()
+    monkeypatch.setattr(Run, "extend", slow)
+    width, frames = view.controls["width"], []
+    view.image.observe(lambda change: frames.append((view.result.preview, view.status.value)), names="value")
+
+    async def press():
+        await asyncio.sleep(2 * core.QUIET_SECONDS)
+        width.set_state({"value": 101})
+        waited = 0.0
+        while (not frames or frames[-1][0]) and waited < 10:
+            await asyncio.sleep(0.02)
+            waited += 0.02
+
+    asyncio.run(press())
+    stop_look_ahead()
+    monkeypatch.setattr(Run, "extend", extend)
+    assert [preview for preview, _ in frames] == [True, False], "a partial first look, then the full figure"
+    assert re.search(r"A first look: layers 1 to \d+ of 100", frames[0][1]) and "data-preview" in frames[0][1]
+    assert _status_params(frames[0][1]) == _status_params(frames[1][1])
+    fresh.controls["width"].value = 101
+    assert _same_figure(view.result.drawn, fresh.result.drawn) and view.status.value == fresh.status.value
 
 
 def test_only_what_is_missing_counts_a_deeper_setting_of_kept_runs_draws_the_full_figure():

@@ -41,7 +41,7 @@ class DepthResult:
     method: str                # how each layer's output was drawn (see maths.forward.simulate)
     message: str
     drawn: dict                # every array and number the figure shows, by artist
-    preview: bool = False      # a first look with fewer runs or inputs; the full figure follows (allow_preview)
+    preview: bool = False      # a first look (fewer runs or inputs, or the first layers); the full figure follows
 
     @property
     def log10_std(self):
@@ -85,12 +85,13 @@ def plan_runs(depth, width, n_seeds, budget_ms, n_samples=500):
     return n, method, max(1, min(n_seeds, int(budget_ms // cost)))
 
 
-#: a live view's first look: its runs fit in PREVIEW_MS (estimated, :func:`run_cost_ms`); it is drawn at once
-#: when the missing runs are estimated above PREVIEW_ABOVE_MS, and otherwise when they are not done after
-#: PREVIEW_AFTER_S of computing and, at the pace they went, need more than twice the first look's estimate
-#: (the estimates are rough: one to four times the time on a quiet machine, depending on how the runs are drawn;
-#: the pace is measured)
-PREVIEW_MS, PREVIEW_ABOVE_MS, PREVIEW_AFTER_S = 100.0, 600.0, 0.05
+#: a live view's first look. When the runs a setting needs are estimated above PREVIEW_ABOVE_MS (:func:`run_cost_ms`),
+#: it is drawn at once with runs that fit in PREVIEW_MS: fewer inputs or seeds, every layer. Otherwise the runs are
+#: computed for PREVIEW_AFTER_S; if, at the pace they went, they still need more than PARTIAL_ABOVE_MS, the first
+#: look shows the layers they reached (a partial depth, which costs nothing more); the rest follows
+PREVIEW_MS, PREVIEW_ABOVE_MS, PREVIEW_AFTER_S, PARTIAL_ABOVE_MS = 100.0, 600.0, 0.05, 50.0
+#: in the time a first look waits, the runs take turns, this many layers at a time, so they reach about one depth
+TURN_LAYERS = 4
 
 
 def _runs(n_seeds, n_samples):
@@ -147,9 +148,10 @@ class DepthPanel(Panel):
     budget_ms = 1000.0
     #: a live view sets ``allow_preview`` while it draws a move from the browser. Then, when the runs the setting
     #: needs are not kept and take long (see :data:`PREVIEW_ABOVE_MS`), ``update`` draws a first look
-    #: (``result.preview``) with runs that fit in ``preview_ms`` (fewer inputs or seeds, said in words), and the
-    #: view draws the full figure once ``prepare`` has computed its runs in the background. Otherwise (a notebook
-    #: cell, a test, the benchmark) ``update`` always draws the full figure.
+    #: (``result.preview``): with runs that fit in ``preview_ms`` (fewer inputs or seeds), or with the layers the
+    #: runs reached in a moment (a partial depth), said in words; and the view draws the full figure once
+    #: ``prepare`` has computed its runs in the background. Otherwise (a notebook cell, a test, the benchmark)
+    #: ``update`` always draws the full figure.
     allow_preview, preview_ms = False, PREVIEW_MS
 
     def draw(self):
@@ -212,11 +214,14 @@ class DepthPanel(Panel):
         Only the first seed's run keeps the largest |activation| (where the floats overflow); the others keep
         the std and the mean (``keep="std"``: the same numbers, cheaper).
         """
+        def new_run(key):
+            width, seed, n, method, keep = key
+            return Run(width, 1.0, n_samples=n, activation="linear", seed=seed, method=method, keep=keep)
+
+        new = [key for key in keys if key not in self._cache]
+        for key, run in zip(new, POOL.map(new_run, new)):      # each draws its inputs (and factors them)
+            self._cache[key] = run
         for key in keys:
-            if key not in self._cache:
-                width, seed, n, method, keep = key
-                self._cache[key] = Run(width, 1.0, n_samples=n, activation="linear", seed=seed, method=method,
-                                       keep=keep)
             self._cache.move_to_end(key)
         keep = set(keys) | set(protect)
         for key in [k for k in self._cache if k not in keep]:
@@ -228,14 +233,31 @@ class DepthPanel(Panel):
     def _compute_within(self, keys, depth, seconds):
         """Push these runs to ``depth`` layers for at most about ``seconds``; the ms they still need, at the pace
         they went (0 when they got there, infinite when no layer was done). Layers computed before the time ran
-        out are kept (the same numbers as in one go)."""
+        out are kept (the same numbers as in one go). The runs take turns, :data:`TURN_LAYERS` layers at a time,
+        the shallowest first, so that when the time is up they reach about the same depth."""
         stop = threading.Event()
         timer = threading.Timer(seconds, stop.set)
+        timer.start()                 # the time counts from now: a new run's first inputs take part of it
         runs = self._kept(keys, protect=self._shown_keys)
         before, start = sum(run.depth for run in runs), perf_counter()
-        timer.start()
+        lock, busy = threading.Lock(), set()
+
+        def take_turns():
+            while not stop.is_set():
+                with lock:
+                    free = [k for k, run in enumerate(runs) if run.depth < depth and k not in busy]
+                    if not free:
+                        return
+                    k = min(free, key=lambda k: runs[k].depth)
+                    busy.add(k)
+                try:
+                    runs[k].extend(min(TURN_LAYERS, depth - runs[k].depth), stop=stop)
+                finally:
+                    with lock:
+                        busy.discard(k)
+
         try:
-            list(POOL.map(lambda run: run.extend(max(0, depth - run.depth), stop=stop), runs))
+            list(POOL.map(lambda _: take_turns(), range(POOL._max_workers)))
         finally:
             timer.cancel()
         elapsed_ms, done = 1000 * (perf_counter() - start), sum(run.depth for run in runs) - before
@@ -328,23 +350,28 @@ class DepthPanel(Panel):
         asked_seeds, asked_samples = n_seeds, n_samples
         keys = self._run_keys(depth, width, n_seeds, n_samples, seed)
         full = (keys[0][2], len(keys))                  # the full figure's inputs per run and runs
-        preview = False
+        preview, partial = False, None
         if self.allow_preview:
             missing = self._missing_ms(keys, depth)
             quick = self._run_keys(depth, width, n_seeds, n_samples, seed, budget_ms=self.preview_ms)
-            # a first look when the runs are clearly costly, or when they are not done within PREVIEW_AFTER_S
-            # and, at the pace they went, still need more than twice the first look's estimate (the estimates
-            # are rough, and a first look of many short layers is not much quicker): what they computed is
-            # kept, and the look-ahead goes on from there
             quick_ms = self._missing_ms(quick, depth)
-            if (missing > 0 and quick_ms < missing
-                    and (missing > PREVIEW_ABOVE_MS
-                         or self._compute_within(keys, depth, PREVIEW_AFTER_S) > 2 * quick_ms)):
-                keys, preview = quick, True
+            if missing > PREVIEW_ABOVE_MS and quick_ms < missing:
+                keys, preview = quick, True       # clearly costly: fewer inputs or seeds, every layer
+            elif missing > 0:
+                # computed for a moment: what they reached is kept, and the look-ahead goes on from there
+                left = self._compute_within(keys, depth, PREVIEW_AFTER_S)
+                reached = min(self._cache[key].depth if key in self._cache else 0 for key in keys)
+                if left > PARTIAL_ABOVE_MS and reached >= 1:
+                    partial, preview = reached, True      # the layers every run reached
+                elif left > 2 * quick_ms and quick_ms < missing:
+                    keys, preview = quick, True   # no layer of some run yet: the quicker runs, if much quicker
         _, _, n_samples, method, _ = keys[0]
         n_seeds = len(keys)
         self._shown_keys = keys
-        sims = [sim.rescale(scale) for sim in self._unit_runs(keys, depth)]
+        if partial:
+            sims = [self._cache[key].simulation().head(partial).rescale(scale) for key in keys]
+        else:
+            sims = [sim.rescale(scale) for sim in self._unit_runs(keys, depth)]
         predicted = predicted_log10_std(depth, width, scale)
         layers = sims[0].layers
         self._lines(n_seeds, n_samples)
@@ -355,7 +382,7 @@ class DepthPanel(Panel):
             if (line.get_marker() != "None") != few:
                 line.set_marker(marker if few else "None")
                 line.set_markersize(4 if marker == "o" else 7)
-        self.theory.set_data(layers, predicted)
+        self.theory.set_data(np.arange(1, depth + 1), predicted)      # every layer, also in a partial first look
         values = np.concatenate([predicted] + [s.log10_std for s in sims] + [[0.0]])
         lo, hi = values.min(), values.max()
         pad = max(0.5, 0.08 * (hi - lo))
@@ -393,15 +420,18 @@ class DepthPanel(Panel):
             self.factor_theory.set_xdata([growth, growth])
         self.ax_factor.set_title(f"each layer: theory x {growth:.3g}", fontsize=font_size(9), pad=TITLE_PAD)
         self._place_texts()
-        message = self._message(sims[0], predicted)
-        if depth >= 2 * width:
+        message = self._message(sims[0], predicted, so_far=partial is not None)
+        if depth >= 2 * width and not partial:
             # the theory line follows the average variance; a typical run drifts below it (notebook 3)
             above = sum(sim.log10_std[-1] > predicted[-1] for sim in sims)
             shown = ("" if not above else "; this run ends above it, as a minority do" if len(sims) == 1 else
                      f"; here {above} of the {len(sims)} runs end above it")
             message += (f" Depth/width is {depth / width:.3g}: most runs end below the theory line, which follows "
                         f"the average variance (notebook 3 explains why){shown}.")
-        if preview:
+        if partial:
+            message += (f" (A first look: layers 1 to {partial} of {depth}, drawn at once; the other layers follow "
+                        "in a moment.)")
+        if preview and not partial:
             message += (f" (A first look: {_runs(n_seeds, n_samples)}, drawn at once; the figure with "
                         f"{_runs(full[1], full[0])} follows in a moment.)")
         else:
@@ -411,6 +441,7 @@ class DepthPanel(Panel):
             if n_seeds < asked_seeds:
                 message += f" (Showing {n_seeds} of {asked_seeds} seeds at this size, to keep the sliders responsive.)"
         drawn = {"layers": layers, "simulations": [s.log10_std for s in sims], "theory": predicted,
+                 "theory_layers": self.theory.get_xdata(),
                  "limits": {key: line.get_ydata()[0] for key, (line, _) in self.limits.items()},
                  "marker": edge, "factor_counts": counts, "factor_edges": edges, "factor_theory": growth,
                  "title": {"scale": scale, "growth": growth}, "n_samples": n_samples, "n_seeds": n_seeds}
@@ -537,9 +568,11 @@ class DepthPanel(Panel):
             text.set_visible(True)
 
     @staticmethod
-    def _message(sim, predicted):
+    def _message(sim, predicted, so_far=False):
+        """What the first seed's run says: its last layer's std against the theory's there, and where a float type
+        would overflow or underflow. ``so_far``: the run has only its first layers yet (a first look)."""
         last = sim.log10_std[-1]
-        parts = [f"Layer {sim.depth}: std = {pow10_str(last)} (theory {pow10_str(predicted[-1])})."]
+        parts = [f"Layer {sim.depth}: std = {pow10_str(last)} (theory {pow10_str(predicted[sim.depth - 1])})."]
         for dtype in ("float32", "float64"):
             over, under = sim.overflow_layer(dtype), sim.underflow_layer(dtype)
             if over:
@@ -547,5 +580,5 @@ class DepthPanel(Panel):
             elif under:
                 parts.append(f"In {dtype} the activations would underflow to 0 at layer {under}.")
         if len(parts) == 1:
-            parts.append("Within float32's range all the way.")
+            parts.append("Within float32's range so far." if so_far else "Within float32's range all the way.")
         return " ".join(parts)
