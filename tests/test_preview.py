@@ -40,7 +40,8 @@ def _same_figure(ours, fresh):
 def _plan_cost(depth, width, budget):
     """(inputs, method, runs) that plan_runs picks, and their estimated ms from nothing kept."""
     n, method, seeds = plan_runs(depth, width, 5, budget)
-    return n, method, seeds, seeds * run_cost_ms(depth, width, n, method)
+    return n, method, seeds, run_cost_ms(depth, width, n, method) + (seeds - 1) * run_cost_ms(depth, width, n, method,
+                                                                                             keep="std")
 
 
 @pytest.mark.parametrize("panel_class", [DepthPanel, FixPanel])
@@ -128,6 +129,17 @@ def test_runs_nearly_done_when_the_time_is_up_draw_the_full_figure_not_a_first_l
     panel.allow_preview = True
     monkeypatch.setattr(DepthPanel, "_compute_within", lambda self, keys, depth, seconds: 1e4)   # 10 s left
     assert panel.update(depth=100, width=100, multiplier=1.0, n_seeds=5).preview
+
+
+def test_a_run_that_keeps_only_the_std_is_estimated_at_its_width_x_width_matrix():
+    """With more inputs than units such a run follows a width x width matrix (Run.reduced): it costs as many inputs
+    as units. With fewer inputs, or drawn from the outputs' distribution, it costs what any run does."""
+    assert run_cost_ms(100, 113, 500, "weights", keep="std") == run_cost_ms(100, 113, 113, "weights")
+    assert run_cost_ms(100, 113, 500, "weights", keep="std") < run_cost_ms(100, 113, 500, "weights") / 1.5
+    assert run_cost_ms(100, 600, 500, "weights", keep="std") == run_cost_ms(100, 600, 500, "weights")
+    assert run_cost_ms(100, 600, 50, "samples", keep="std") == run_cost_ms(100, 600, 50, "samples")
+    assert Run(113, 1.0, n_samples=500, activation="linear", seed=0, method="weights", keep="std").reduced
+    assert not Run(600, 1.0, n_samples=500, activation="linear", seed=0, method="weights", keep="std").reduced
 
 
 def _runs_that_stop_at(monkeypatch, reached):
@@ -232,7 +244,10 @@ def test_only_what_is_missing_counts_a_deeper_setting_of_kept_runs_draws_the_ful
     assert not panel.update(depth=430, width=100, multiplier=1.0, n_seeds=5).preview      # 10 more layers
     keys = panel._run_keys(430, 100, 5, 500, 0)
     assert panel._missing_ms(keys, 430) == 0
-    assert panel._missing_ms(keys, 440) == pytest.approx(5 * run_cost_ms(10, 100, keys[0][2], keys[0][3]))
+    n, method = keys[0][2], keys[0][3]
+    assert [key[4] for key in keys] == ["all"] + ["std"] * 4
+    assert panel._missing_ms(keys, 440) == pytest.approx(run_cost_ms(10, 100, n, method)
+                                                         + 4 * run_cost_ms(10, 100, n, method, keep="std"))
 
 
 def test_without_a_browser_move_the_figure_is_always_the_full_one():

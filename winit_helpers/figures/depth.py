@@ -56,8 +56,11 @@ MS_PER_RANDOM, MS_PER_MULTIPLY, MS_PER_LAYER = 3.5e-5, 1.05e-7, 0.1
 SAMPLE_CHOICES = (500, 200, 100, 50, 20, 10)
 
 
-def run_cost_ms(depth, width, n_samples, method):
-    """The estimated time of ``simulate(depth, width, ..., n_samples=n_samples, method=method)``, in ms."""
+def run_cost_ms(depth, width, n_samples, method, keep="all"):
+    """The estimated time of ``simulate(depth, width, ..., n_samples=n_samples, method=method, keep=keep)``, in ms
+    (linear layers)."""
+    if keep == "std" and method == "weights" and n_samples > width:
+        n_samples = width        # the run follows a width x width matrix instead of its inputs (see simulate)
     if method == "weights":      # width**2 random weights and n * width**2 multiply-adds per layer
         per_layer = width ** 2 * (MS_PER_RANDOM + n_samples * MS_PER_MULTIPLY)
     else:                        # n * width random numbers, a QR and a product: about 5 n**2 width multiply-adds
@@ -204,7 +207,8 @@ class DepthPanel(Panel):
     def _missing_ms(self, keys, depth):
         """The estimated ms (:func:`run_cost_ms`) of the layers these runs lack to be ``depth`` deep."""
         kept = {key: self._cache[key].depth for key in keys if key in self._cache}
-        return sum(run_cost_ms(max(0, depth - kept.get(key, 0)), key[0], key[2], key[3]) for key in keys)
+        return sum(run_cost_ms(max(0, depth - kept.get(key, 0)), width, n, method, keep)
+                   for key in keys for width, _seed, n, method, keep in [key])
 
     def _kept(self, keys, protect=()):
         """The kept run of each key, a new one (no layers yet) where none is kept; these become the most
@@ -414,7 +418,9 @@ class DepthPanel(Panel):
         # as many decimals as the ticks' step needs, so that no two tick labels read alike
         step = np.diff(self.ax_factor.xaxis.get_major_locator().tick_values(*xlim)[:2])[0]
         self._factor_decimals = max(0, -int(np.floor(np.log10(step) + 1e-9)))
-        self.ax_factor.set_ylim(steady_range(self.ax_factor.get_ylim(), 0, counts.max() * 1.15, floor=0, fill=0.5,
+        # a partial first look's counts grow to the full figure's in a moment: the axis is made for those at once
+        tallest = counts.max() * (depth / partial if partial else 1)
+        self.ax_factor.set_ylim(steady_range(self.ax_factor.get_ylim(), 0, tallest * 1.15, floor=0, fill=0.5,
                                              margin=0.3, recent=recent_ranges(self.ax_factor, "y")))
         if self.factor_theory.get_xdata()[0] != growth:
             self.factor_theory.set_xdata([growth, growth])
