@@ -176,6 +176,8 @@ def test_runs_not_done_in_a_moment_show_the_layers_they_reached_and_say_so_then_
     assert panel.ax.get_title() == fresh.ax.get_title() and panel.ax.get_xlim() == fresh.ax.get_xlim()
     factors = 10.0 ** np.concatenate([np.diff(s[:reached], prepend=0.0) for s in full.drawn["simulations"]])
     assert np.array_equal(first.drawn["factor_counts"], np.histogram(factors, bins=first.drawn["factor_edges"])[0])
+    # the histogram's axis is made for the full figure's counts (about depth / reached times these), at once
+    assert panel.ax_factor.get_ylim()[1] >= first.drawn["factor_counts"].max() * depth / reached
     # the words: the last layer shown, against the theory there; a float type's overflow only where it is shown
     sim0, theory = full.simulations[0], full.drawn["theory"]
     assert first.message.startswith(f"Layer {reached}: std = {pow10_str(sim0.log10_std[reached - 1])} "
