@@ -330,3 +330,19 @@ def test_the_figures_compute_on_one_blas_thread_and_a_limited_block_does_not_und
     with one_blas_thread():                      # as the training code does, in any thread
         pass
     assert blas_threads() == {1}
+
+
+def test_notebook_9s_q_star_slider_is_disabled_where_it_changes_nothing_and_not_looked_ahead_there():
+    """q* picks tanh's critical point; ReLU and linear layers have one (He's gain, and 1): the same figure."""
+    view = VIEWS["explore_isometry"]()
+    q_star, activation = view.controls["q_star"], view.controls["activation"]
+    assert not q_star.disabled and any(p["q_star"] != q_star.value for p in view.neighbours())
+    for name in ("relu", "linear"):
+        activation.value = name
+        assert q_star.disabled and all(p["q_star"] == q_star.value for p in view.neighbours())
+        frame = view.image.value
+        view.controls["q_star"].value = 1.0                 # from code it still may move: the same image
+        assert view.error is None and view.image.value == frame
+        q_star.value = 0.1
+    activation.value = "tanh"
+    assert not q_star.disabled

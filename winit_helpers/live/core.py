@@ -156,6 +156,8 @@ class LiveView:
             directions[name] = (sign, -sign)
         params, out = self.params, []
         for name in order:
+            if getattr(self.controls[name], "disabled", False):      # a disabled control does not move
+                continue
             for sign in directions[name]:
                 value = step_value(self.controls[name], sign)
                 if value is not None:

@@ -27,6 +27,12 @@ def explore_isometry(seed=0):
         "activation": dropdown("activation", ["tanh", "relu", "linear"]),
         "q_star": q_star_slider(0.1),
     }
+    q_star = controls["q_star"]
+
+    def q_star_only_for_tanh(change):      # ReLU and linear layers have one critical setting: q* changes nothing
+        q_star.disabled = change["new"] != "tanh"
+
+    controls["activation"].observe(q_star_only_for_tanh, names="value")
     return LiveView(SpectrumPanel(), controls, fixed={"seed": seed})
 
 
