@@ -118,6 +118,42 @@ def test_the_time_the_runs_still_need_is_told_from_the_pace_of_the_layers_comput
     assert panel._compute_within(keys, 40, 0.2) == math.inf
 
 
+def test_in_the_moment_a_first_look_waits_the_runs_take_turns_one_layer_each_first(monkeypatch):
+    """Two threads, five runs: each run gets a first layer before any run gets more, then a few layers a turn."""
+    extend, turns, lock = Run.extend, [], threading.Lock()
+
+    def recorded(self, more, **kwargs):
+        with lock:
+            turns.append((self.seed, self.depth, more))
+        time.sleep(0.001)
+        return extend(self, more, **kwargs)
+
+    monkeypatch.setattr(Run, "extend", recorded)
+    panel = FixPanel()
+    keys = panel._run_keys(40, 20, 5, 500, 0)
+    assert panel._compute_within(keys, 40, 60.0) == 0.0
+    assert sorted(seed for seed, _, _ in turns[:5]) == list(range(5)) and all(more == 1 for *_, more in turns[:5])
+    assert all(more <= depth_module.TURN_LAYERS for *_, more in turns)
+    assert [panel._cache[key].depth for key in keys] == [40] * 5
+
+
+def test_runs_not_done_in_a_moment_that_need_little_more_draw_the_full_figure(monkeypatch):
+    """Some layers done, 10 ms left at their pace: the full figure at once; 10 s left: the layers reached."""
+    def partly(left):
+        def compute_within(self, keys, depth, seconds):
+            for run in self._kept(keys):
+                run.extend(30 - run.depth)
+            return left
+        return compute_within
+
+    for left, preview in ((10.0, False), (1e4, True)):
+        monkeypatch.setattr(DepthPanel, "_compute_within", partly(left))
+        panel = FixPanel()
+        panel.allow_preview = True
+        result = panel.update(depth=100, width=100, multiplier=1.0, n_seeds=5)
+        assert result.preview == preview and len(result.drawn["layers"]) == (30 if preview else 100)
+
+
 def test_runs_nearly_done_when_the_time_is_up_draw_the_full_figure_not_a_first_look(monkeypatch):
     assert _plan_cost(100, 100, DepthPanel.budget_ms)[3] <= PREVIEW_ABOVE_MS     # decided by the time they need
     panel = FixPanel()
@@ -157,11 +193,13 @@ def test_runs_not_done_in_a_moment_show_the_layers_they_reached_and_say_so_then_
     theory line, the axes and the title are the full setting's; the words speak only of the layers shown."""
     assert _plan_cost(depth, width, DepthPanel.budget_ms)[3] <= PREVIEW_ABOVE_MS     # not the fewer-inputs route
     reached = 30
-    monkeypatch.setattr(depth_module, "PREVIEW_AFTER_S", 0.2)
-    extend = _runs_that_stop_at(monkeypatch, reached)
     panel, fresh = DepthPanel(), DepthPanel()
-    panel.allow_preview = True
     kwargs = dict(depth=depth, width=width, scale=scale, n_seeds=5)
+    for run in panel._kept(panel._run_keys(depth, width, 5, 500, 0)):      # they got this far before ...
+        run.extend(reached)
+    monkeypatch.setattr(depth_module, "PREVIEW_AFTER_S", 0.0)               # ... and the time is up
+    extend = _runs_that_stop_at(monkeypatch, reached)
+    panel.allow_preview = True
     first = panel.update(**kwargs)
     monkeypatch.setattr(Run, "extend", extend)
     full = fresh.update(**kwargs)
@@ -185,6 +223,7 @@ def test_runs_not_done_in_a_moment_show_the_layers_they_reached_and_say_so_then_
     over32 = np.flatnonzero(sim0.log10_absmax[:reached] > LOG10_MAX["float32"])
     if over32.size:
         assert f"In float32 the activations would overflow to inf at layer {over32[0] + 1}." in first.message
+        assert "Within float64's range so far." in first.message               # not yet: the shown layers say
         assert first.drawn["marker"] is None or first.drawn["marker"] <= reached
     else:
         assert "overflow" not in first.message and "Within float32's range so far." in first.message

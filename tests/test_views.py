@@ -317,19 +317,35 @@ def test_a_layers_axis_labels_whole_layers_at_every_depth(name):
 
 
 def test_the_figures_compute_on_one_blas_thread_and_a_limited_block_does_not_undo_it():
-    """Two runs at once, one per core (figures.base.POOL): a second BLAS thread under each would fight for them."""
-    import threadpoolctl
+    """Two runs at once, one per core (figures.base.POOL): a second BLAS thread under each would fight for them.
+    In a fresh process without OPENBLAS_NUM_THREADS (which `make` sets): a plain `jupyter lab`, or pip on Windows."""
+    import json
+    import os
+    import subprocess
+    import sys
 
-    import winit_helpers.figures.base  # noqa: F401  (sets it)
-    from winit_helpers._blas import one_blas_thread
-
-    def blas_threads():
-        return {lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"}
-
-    assert blas_threads() == {1}
-    with one_blas_thread():                      # as the training code does, in any thread
-        pass
-    assert blas_threads() == {1}
+    code = """if True:
+        import json
+        import threadpoolctl
+        def threads():
+            return sorted({lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"})
+        before = threads()
+        import winit_helpers.figures.base as base
+        from winit_helpers._blas import one_blas_thread
+        after = threads()
+        def limited():
+            with one_blas_thread():         # as the training code does, on the pool's threads too
+                pass
+        limited()
+        base.POOL.submit(limited).result()
+        print(json.dumps([before, after, threads()]))
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    before, after, later = json.loads(out)
+    assert after == later == [1], out
+    if os.cpu_count() > 1:
+        assert before != [1], f"the check needs a BLAS that starts with more threads: {out}"
 
 
 def test_notebook_9s_q_star_slider_is_disabled_where_it_changes_nothing_and_not_looked_ahead_there():

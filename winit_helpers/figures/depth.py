@@ -9,6 +9,7 @@ theory predicts. Notebook 3's :class:`~winit_helpers.figures.fix.FixPanel` reuse
 import math
 import threading
 from collections import OrderedDict
+from concurrent.futures import wait
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -223,7 +224,9 @@ class DepthPanel(Panel):
             return Run(width, 1.0, n_samples=n, activation="linear", seed=seed, method=method, keep=keep)
 
         new = [key for key in keys if key not in self._cache]
-        for key, run in zip(new, POOL.map(new_run, new)):      # each draws its inputs (and factors them)
+        # each draws its inputs (and factors them), on the pool; one after the other if this is a pool's thread
+        on_pool = threading.current_thread().name.startswith(POOL._thread_name_prefix)
+        for key, run in zip(new, map(new_run, new) if on_pool else POOL.map(new_run, new)):
             self._cache[key] = run
         for key in keys:
             self._cache.move_to_end(key)
@@ -237,34 +240,40 @@ class DepthPanel(Panel):
     def _compute_within(self, keys, depth, seconds):
         """Push these runs to ``depth`` layers for at most about ``seconds``; the ms they still need, at the pace
         they went (0 when they got there, infinite when no layer was done). Layers computed before the time ran
-        out are kept (the same numbers as in one go). The runs take turns, :data:`TURN_LAYERS` layers at a time,
-        the shallowest first, so that when the time is up they reach about the same depth."""
+        out are kept (the same numbers as in one go). The runs take turns, the shallowest first: one layer each,
+        then :data:`TURN_LAYERS` at a time, so that when the time is up every run has layers, to about one depth."""
         stop = threading.Event()
         timer = threading.Timer(seconds, stop.set)
         timer.start()                 # the time counts from now: a new run's first inputs take part of it
-        runs = self._kept(keys, protect=self._shown_keys)
-        before, start = sum(run.depth for run in runs), perf_counter()
-        lock, busy = threading.Lock(), set()
-
-        def take_turns():
-            while not stop.is_set():
-                with lock:
-                    free = [k for k, run in enumerate(runs) if run.depth < depth and k not in busy]
-                    if not free:
-                        return
-                    k = min(free, key=lambda k: runs[k].depth)
-                    busy.add(k)
-                try:
-                    runs[k].extend(min(TURN_LAYERS, depth - runs[k].depth), stop=stop)
-                finally:
-                    with lock:
-                        busy.discard(k)
-
+        jobs = []
         try:
-            list(POOL.map(lambda _: take_turns(), range(POOL._max_workers)))
+            runs = self._kept(keys, protect=self._shown_keys)
+            before, start = [run.depth for run in runs], perf_counter()
+            lock, busy = threading.Lock(), set()
+
+            def take_turns():
+                while not stop.is_set():
+                    with lock:
+                        free = [k for k, run in enumerate(runs) if run.depth < depth and k not in busy]
+                        if not free:
+                            return
+                        k = min(free, key=lambda k: runs[k].depth)
+                        busy.add(k)
+                    try:
+                        turn = TURN_LAYERS if runs[k].depth > before[k] else 1
+                        runs[k].extend(min(turn, depth - runs[k].depth), stop=stop)
+                    finally:
+                        with lock:
+                            busy.discard(k)
+
+            jobs = [POOL.submit(take_turns) for _ in range(POOL._max_workers)]
+            for job in jobs:
+                job.result()
         finally:
+            stop.set()                # whatever happened, no turn goes on behind the caller's back
             timer.cancel()
-        elapsed_ms, done = 1000 * (perf_counter() - start), sum(run.depth for run in runs) - before
+            wait(jobs)
+        elapsed_ms, done = 1000 * (perf_counter() - start), sum(run.depth for run in runs) - sum(before)
         left = sum(max(0, depth - run.depth) for run in runs)
         return 0.0 if left == 0 else (math.inf if done == 0 else elapsed_ms * left / done)
 
@@ -587,4 +596,6 @@ class DepthPanel(Panel):
                 parts.append(f"In {dtype} the activations would underflow to 0 at layer {under}.")
         if len(parts) == 1:
             parts.append("Within float32's range so far." if so_far else "Within float32's range all the way.")
+        elif so_far and len(parts) == 2:     # float32 went out of range; float64 has not, in the layers so far
+            parts.append("Within float64's range so far.")
         return " ".join(parts)
