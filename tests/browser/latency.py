@@ -118,8 +118,8 @@ def write_results(rows, machine_note):
              "its key presses (\"drag release\"), and again, on from there, after a pause of a few seconds in which "
              "the view looks ahead (\"after a pause\").", "",
              "Where the runs of a setting would take long (notebooks 2 and 3: a new width, or a depth where the runs "
-             "change), a move from the page first draws a first look, with fewer runs or inputs and a status line "
-             "that says so, and the full figure follows by itself. The columns \"full\" give the time to the full "
+             "change), a move from the page first draws a first look (the layers the runs reached in a moment, or "
+             "fewer runs or inputs) with a status line that says so, and the full figure follows by itself. The columns \"full\" give the time to the full "
              "figure where it came after a first look (a dash: the first image was the full figure).", "",
              machine_note, "",
              "| notebook | slider | where | key presses | median (ms) | 90th pct (ms) | full, slowest (ms) "
