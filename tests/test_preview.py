@@ -8,6 +8,8 @@ background. A notebook cell, a test or the benchmark always gets the full figure
 import asyncio
 import math
 import re
+import subprocess
+import sys
 import threading
 import time
 
@@ -361,3 +363,19 @@ def test_the_full_figure_of_a_setting_the_learner_has_left_is_not_drawn():
     asyncio.run(prepared_late())
     stop_look_ahead()
     assert redraws == [100]
+
+
+def test_runs_made_from_the_pool_s_own_threads_are_made_there_without_waiting_for_the_pool():
+    """Both pool threads asking for new runs at once: were they to queue the runs on the busy pool, neither
+    could go on (run in a process of its own, which a deadlock could not keep from ending)."""
+    code = """if True:
+        from winit_helpers.figures.base import POOL
+        from winit_helpers.figures.depth import DepthPanel
+        panels = [DepthPanel(), DepthPanel()]
+        jobs = [POOL.submit(p._kept, p._run_keys(10, 30 + k, 5, 500, 0)) for k, p in enumerate(panels)]
+        print([[run.depth for run in job.result()] for job in jobs])
+        import os
+        os._exit(0)
+    """
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == str([[0] * 5] * 2)

@@ -61,7 +61,8 @@ MAX_DEPTH = 50
 #: independent runs of a figure (one per seed or per scheme) go two at a time: numpy's products, factorisations
 #: and random draws release the GIL, so a second core nearly halves the wait (each run has its own generator:
 #: the numbers do not depend on the order)
-POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="winit-runs")
+POOL_THREADS, POOL_NAME = 2, "winit-runs"
+POOL = ThreadPoolExecutor(max_workers=POOL_THREADS, thread_name_prefix=POOL_NAME)
 # ... each on one BLAS thread: two more BLAS threads under each run would fight over the cores (see _blas)
 blas_on_one_thread()
 

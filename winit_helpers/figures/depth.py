@@ -20,7 +20,7 @@ from .._checks import check_positive_int
 from ..maths.forward import LOG10_MAX, LOG10_MIN, Run, pow10_str
 from ..maths.theory import growth_per_layer, predicted_log10_std
 from ..style import font_size
-from .base import POOL, SIM_COLOR, THEORY, Panel, recent_ranges, steady_range
+from .base import POOL, POOL_NAME, POOL_THREADS, SIM_COLOR, THEORY, Panel, recent_ranges, steady_range
 from .log_axes import log10_axis
 
 FLOAT_COLORS = {"float32": "C3", "float64": "C4"}
@@ -225,7 +225,7 @@ class DepthPanel(Panel):
 
         new = [key for key in keys if key not in self._cache]
         # each draws its inputs (and factors them), on the pool; one after the other if this is a pool's thread
-        on_pool = threading.current_thread().name.startswith(POOL._thread_name_prefix)
+        on_pool = threading.current_thread().name.startswith(POOL_NAME)
         for key, run in zip(new, map(new_run, new) if on_pool else POOL.map(new_run, new)):
             self._cache[key] = run
         for key in keys:
@@ -266,7 +266,7 @@ class DepthPanel(Panel):
                         with lock:
                             busy.discard(k)
 
-            jobs = [POOL.submit(take_turns) for _ in range(POOL._max_workers)]
+            jobs = [POOL.submit(take_turns) for _ in range(POOL_THREADS)]
             for job in jobs:
                 job.result()
         finally:
