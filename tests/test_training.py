@@ -7,6 +7,7 @@ import pytest
 
 import winit_helpers.live.training  # noqa: F401  (registers explore_training)
 from winit_helpers.live import VIEWS
+from winit_helpers.live.core import _params_key
 from winit_helpers.training import (BookNetwork, DeepReLUNetwork, Trainer, book_weights, load_digits_split,
                                     one_hot, train, trainability_grid)
 
@@ -130,6 +131,9 @@ def test_live_view_trains_synchronously_and_resets_on_a_control():
     result = view.run(20)
     assert view.progress.value == 20 and result.steps[-1] == 20 and view.error is None
     assert result.loss[-1] < result.loss[0]
+    # the status line after training names the setting it shows, as after any redraw (a page tells them apart)
+    assert f"data-params='{_params_key(view.params)}'" in view.status.value and "depth=4" in view.status.value
+    assert result.message in view.status.value
     view.run()                                  # the rest of the budget
     assert view.panel.finished and view.progress.value == 40
     view.controls["init"].value = "lecun"       # a new network, not trained

@@ -112,9 +112,7 @@ class LiveView:
             self.error = None
             message = getattr(self.result, "message", "")
             # the status first, then the image: a page that shows the image already has its words
-            self.status.value = (f"<span style='font-size:110%' data-params='{_params_key(params)}'"
-                                 f"{' data-preview' if getattr(self.result, 'preview', False) else ''}>"
-                                 f"{message}</span>")
+            self.status.value = self.status_html(message, params, getattr(self.result, "preview", False))
             self.image.value = frame
         except Exception as exc:  # show it where the learner looks, and keep the last good figure
             self.error = f"{type(exc).__name__}: {exc}"
@@ -125,6 +123,13 @@ class LiveView:
                 self.panel.allow_preview = False
         self._drawn_at = time.perf_counter()
         self.seconds = self._drawn_at - start
+
+    @staticmethod
+    def status_html(message, params, preview=False):
+        """The status line: the message, with the setting it belongs to (``data-params``: a page, or a test in a
+        browser, tells which setting's figure it is looking at) and ``data-preview`` on a first look."""
+        return (f"<span style='font-size:110%' data-params='{_params_key(params)}'"
+                f"{' data-preview' if preview else ''}>{message}</span>")
 
     def hint_text(self):
         """One short line: arrow keys step a slider, a number readout can be typed into, which sliders redraw on release."""

@@ -48,7 +48,7 @@ class TrainingView(LiveView):
     def _show(self, result):
         self.result = result
         self.image.value = self.panel.frame()
-        self.status.value = f"<span style='font-size:110%'>{result.message}</span>"
+        self.status.value = self.status_html(result.message, self.params)
         self.progress.value = int(self.panel.trainer.step_count)
 
     def run(self, steps=None):
