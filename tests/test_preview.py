@@ -112,7 +112,7 @@ def test_the_time_the_runs_still_need_is_told_from_the_pace_of_the_layers_comput
     panel = FixPanel()
     keys = panel._run_keys(40, 20, 5, 500, 0)
     assert panel._compute_within(keys, 40, 0.2) == pytest.approx(150.0)
-    assert [panel._cache[key].depth for key in keys] == [10] * 5        # they took turns: each got its layers
+    assert [panel._cache[key].depth for key in keys] == [10] * 5        # each got the layers it could
     clock = iter([0.0, 0.05])
     assert panel._compute_within(keys, 10, 0.2) == 0.0                   # kept deep enough: nothing left
     clock = iter([0.0, 0.05])
@@ -176,6 +176,11 @@ def test_a_run_that_keeps_only_the_std_is_estimated_at_its_width_x_width_matrix(
     assert run_cost_ms(100, 113, 500, "weights", keep="std") < run_cost_ms(100, 113, 500, "weights") / 1.5
     assert run_cost_ms(100, 600, 500, "weights", keep="std") == run_cost_ms(100, 600, 500, "weights")
     assert run_cost_ms(100, 600, 50, "samples", keep="std") == run_cost_ms(100, 600, 50, "samples")
+    panel = FixPanel()                                # a figure's missing runs: the first keeps all, four the std
+    keys = panel._run_keys(100, 113, 5, 500, 0)
+    assert [(key[2], key[4]) for key in keys] == [(500, "all")] + [(500, "std")] * 4
+    assert panel._missing_ms(keys, 100) == pytest.approx(run_cost_ms(100, 113, 500, "weights")
+                                                         + 4 * run_cost_ms(100, 113, 113, "weights"))
     assert Run(113, 1.0, n_samples=500, activation="linear", seed=0, method="weights", keep="std").reduced
     assert not Run(600, 1.0, n_samples=500, activation="linear", seed=0, method="weights", keep="std").reduced
 
@@ -237,11 +242,32 @@ def test_runs_not_done_in_a_moment_show_the_layers_they_reached_and_say_so_then_
     assert not second.preview and _same_figure(second.drawn, full.drawn) and second.message == full.message
 
 
+def test_a_partial_first_look_of_runs_with_fewer_inputs_says_both_the_first_look_last(monkeypatch):
+    """Runs that follow fewer inputs to stay within the budget, caught part way: the words say both, and the
+    first look's sentence comes last, as for any first look (the lecturer's guide points to it)."""
+    panel = DepthPanel()
+    panel.budget_ms = 150                             # a small budget: 20 inputs a run at depth 100 x width 100
+    keys = panel._run_keys(100, 100, 5, 500, 0)
+    assert keys[0][2] < 500 and panel._missing_ms(keys, 100) <= PREVIEW_ABOVE_MS
+    for run in panel._kept(keys):
+        run.extend(30)
+    monkeypatch.setattr(depth_module, "PREVIEW_AFTER_S", 0.0)
+    _runs_that_stop_at(monkeypatch, 30)
+    panel.allow_preview = True
+    result = panel.update(depth=100, width=100, scale=0.1, n_seeds=5)
+    assert result.preview and f"each run follows {keys[0][2]} inputs, not 500" in result.message
+    assert result.message.endswith("(A first look: layers 1 to 30 of 100, drawn at once; the other layers follow "
+                                   "in a moment.)")
+
+
 def test_runs_nearly_done_in_a_moment_draw_the_full_figure_and_so_do_runs_that_are_done(monkeypatch):
     panel = FixPanel()
     panel.allow_preview = True
-    monkeypatch.setattr(DepthPanel, "_compute_within", lambda self, keys, depth, seconds:
-                        self._unit_runs(keys, depth) and PARTIAL_ABOVE_MS)          # done, and said to need 50 ms
+    def done_but_said_to_need_50_ms(self, keys, depth, seconds):
+        self._unit_runs(keys, depth)
+        return PARTIAL_ABOVE_MS
+
+    monkeypatch.setattr(DepthPanel, "_compute_within", done_but_said_to_need_50_ms)
     assert not panel.update(depth=100, width=100, multiplier=1.0, n_seeds=5).preview
 
 

@@ -208,8 +208,7 @@ class DepthPanel(Panel):
     def _missing_ms(self, keys, depth):
         """The estimated ms (:func:`run_cost_ms`) of the layers these runs lack to be ``depth`` deep."""
         kept = {key: self._cache[key].depth for key in keys if key in self._cache}
-        return sum(run_cost_ms(max(0, depth - kept.get(key, 0)), width, n, method, keep)
-                   for key in keys for width, _seed, n, method, keep in [key])
+        return sum(run_cost_ms(max(0, depth - kept.get(key, 0)), key[0], key[2], key[3], key[4]) for key in keys)
 
     def _kept(self, keys, protect=()):
         """The kept run of each key, a new one (no layers yet) where none is kept; these become the most
@@ -443,9 +442,6 @@ class DepthPanel(Panel):
                      f"; here {above} of the {len(sims)} runs end above it")
             message += (f" Depth/width is {depth / width:.3g}: most runs end below the theory line, which follows "
                         f"the average variance (notebook 3 explains why){shown}.")
-        if partial:
-            message += (f" (A first look: layers 1 to {partial} of {depth}, drawn at once; the other layers follow "
-                        "in a moment.)")
         if preview and not partial:
             message += (f" (A first look: {_runs(n_seeds, n_samples)}, drawn at once; the figure with "
                         f"{_runs(full[1], full[0])} follows in a moment.)")
@@ -455,6 +451,9 @@ class DepthPanel(Panel):
                             "so the sliders stay responsive; their std wanders more from run to run.)")
             if n_seeds < asked_seeds:
                 message += f" (Showing {n_seeds} of {asked_seeds} seeds at this size, to keep the sliders responsive.)"
+        if partial:                  # the last sentence, as for any first look
+            message += (f" (A first look: layers 1 to {partial} of {depth}, drawn at once; the other layers follow "
+                        "in a moment.)")
         drawn = {"layers": layers, "simulations": [s.log10_std for s in sims], "theory": predicted,
                  "theory_layers": self.theory.get_xdata(),
                  "limits": {key: line.get_ydata()[0] for key, (line, _) in self.limits.items()},
