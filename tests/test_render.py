@@ -17,8 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from winit_helpers import style
-from winit_helpers.figures.base import (JPEG_QUALITY, KEPT_BACKGROUNDS, KEPT_TEXTS, LIVE_DPI, LiveCanvas,
-                                        LiveRenderer, Panel, steady_range)
+from winit_helpers.figures.base import (JPEG_QUALITY, KEPT_BACKGROUNDS, KEPT_TEXTS, LIVE_DPI, SHOWN_MAX_PX,
+                                        SHOWN_MIN_PX, SHOWN_STEP_PX, LiveCanvas, LiveRenderer, Panel, steady_range)
 from winit_helpers.live import all_views
 
 #: what matplotlib draws, pixel by pixel: run at the pinned versions, not by `make test-floors` (see its comment)
@@ -67,10 +67,14 @@ def moves(control):
     return [min(control.max, start + (control.step or 1)), control.max, start]
 
 
+@pytest.mark.parametrize("shown", [None, 934], ids=["as built", "shown 934 px wide"])
 @pytest.mark.parametrize("name", sorted(VIEWS))
-def test_every_fast_frame_shows_what_a_full_redraw_shows(name):
+def test_every_fast_frame_shows_what_a_full_redraw_shows(name, shown):
     view = VIEWS[name]()
     panel = view.panel
+    if shown:                  # as on a laptop: the page reports the width, the figure is drawn anew that wide
+        view.shown_px.value = str(shown)
+        assert panel.fig.canvas.get_width_height()[0] == 950
     for control_name, control in view.controls.items():
         for value in moves(control):
             control.value = value
@@ -160,6 +164,72 @@ def test_a_frame_is_a_sharp_jpeg_of_the_figure_at_its_live_size():
     canvas = np.asarray(view.panel.fig.canvas.buffer_rgba())[..., :3].astype(int)
     assert np.abs(np.asarray(image.convert("RGB")).astype(int) - canvas).mean() < 2.0
     assert JPEG_QUALITY >= 90
+
+
+@pytest.mark.parametrize("shown, drawn", [(934, 950), (934.4, 950), (950, 950), (951, 1000), (1600, 1600),
+                                          (1868, 1900), (100, 400), (0.5, 400), (99999, 2400)])
+def test_a_figure_is_drawn_as_wide_as_the_page_shows_it(shown, drawn):
+    """Rounded up to a multiple of SHOWN_STEP_PX (never stretched), within SHOWN_MIN_PX and SHOWN_MAX_PX."""
+    assert (SHOWN_STEP_PX, SHOWN_MIN_PX, SHOWN_MAX_PX) == (50, 400, 2400)
+    view = VIEWS["explore_depth"]()
+    view.shown_px.value = str(shown)
+    assert view.error is None
+    image = Image.open(io.BytesIO(bytes(view.image.value)))
+    inches = view.panel.fig.get_size_inches()
+    assert image.size == (drawn, int(round(inches[1] / inches[0] * drawn, 6)))
+    assert view.panel.fig.canvas.get_width_height() == image.size
+    # the same figure at another resolution: sizes in inches and points are as built
+    assert tuple(inches) == tuple(VIEWS["explore_depth"]().panel.fig.get_size_inches())
+
+
+def test_every_view_is_drawn_exactly_as_wide_as_asked_at_every_step():
+    """The canvas rounds its size down: a figure 11 inches wide at 850 / 11 dpi would be 849 pixels wide."""
+    for name, build in VIEWS.items():
+        panel = build().panel
+        for pixels in range(SHOWN_MIN_PX, SHOWN_MAX_PX + 1, SHOWN_STEP_PX):
+            panel.show_at(pixels)
+            assert panel.fig.canvas.get_width_height()[0] == pixels, (name, pixels)
+
+
+def test_a_figure_shown_at_its_drawn_width_again_is_not_drawn_again():
+    view = VIEWS["explore_depth"]()
+    view.shown_px.value = "934"
+    frame, before = view.image.value, view.panel.full_redraws
+    view.shown_px.value = "940"                  # the same multiple of 50: nothing to draw
+    assert view.image.value is frame and view.panel.full_redraws == before
+
+
+@pytest.mark.parametrize("bad", [True, float("nan"), float("inf"), 0, -3, "934", None])
+def test_show_at_says_what_a_width_must_be(bad):
+    panel = VIEWS["explore_depth"]().panel
+    with pytest.raises(ValueError, match="shown_px must be a positive number of pixels"):
+        panel.show_at(bad)
+
+
+@pytest.mark.parametrize("garbled", ["", "abc", "-5", "nan", "0"])
+def test_a_width_the_page_could_not_measure_leaves_the_figure_as_it_was(garbled):
+    view = VIEWS["explore_depth"]()
+    frame = view.image.value
+    view.shown_px.value = garbled
+    assert view.error is None and view.image.value is frame
+    assert view.panel.fig.canvas.get_width_height()[0] == round(10 * LIVE_DPI)
+
+
+def test_a_new_width_is_no_sign_that_a_text_moves_with_the_sliders():
+    """Every text's place in pixels moves with the resolution; a frame must not take that for a text that moves
+    with a slider (it would never bake it into the background again, and draw it on every frame)."""
+    view = VIEWS["explore_depth"]()
+    depth = view.controls["depth"]
+    for value in (101, 102, 101, 100):           # the texts that do move with the depth (its title) show up
+        depth.value = value
+    moving = set(view.panel._restless)
+    view.shown_px.value = "934"
+    for value in (101, 102, 101, 100):
+        depth.value = value
+    assert view.panel._restless == moving
+    before = view.panel.full_redraws
+    depth.value = 101                            # a small move: the background drawn at this width serves
+    assert view.panel.full_redraws == before
 
 
 def test_a_frame_after_a_small_move_reuses_the_background():

@@ -43,6 +43,10 @@ DPI = 100            # static figures
 #: live figures are drawn at the largest size they are shown: a 10-inch figure is 1600 pixels wide, the
 #: width of a live figure on a 1920-pixel projector; the browser only ever shrinks it (sharp on a laptop too)
 LIVE_DPI = 160
+#: ... until the page says how wide it shows the figure, in the screen's pixels (see :meth:`Panel.show_at`): then
+#: the figure is drawn that wide, rounded up to a multiple of SHOWN_STEP_PX (a window resized a little draws nothing
+#: again), never narrower than SHOWN_MIN_PX nor wider than SHOWN_MAX_PX (each frame's cost grows with its pixels)
+SHOWN_STEP_PX, SHOWN_MIN_PX, SHOWN_MAX_PX = 50, 400, 2400
 #: a live frame is sent as JPEG: 5 to 6 times faster to encode than PNG at this size; at this quality, with
 #: full colour resolution (no chroma subsampling), lines and text stay crisp
 JPEG_QUALITY = 92
@@ -180,6 +184,26 @@ class Panel:
 
 
     # --- live frames: redraw only what moved -------------------------------------------------------
+
+    def show_at(self, shown_px):
+        """Draw the live figure for a page that shows it ``shown_px`` screen pixels wide; True if its size changed.
+
+        A figure drawn wider than it is shown costs more to draw, encode, send and decode, and the browser then
+        shrinks it; one drawn narrower is stretched, and soft. So the figure is drawn ``shown_px`` wide, rounded
+        up to a multiple of :data:`SHOWN_STEP_PX`, between :data:`SHOWN_MIN_PX` and :data:`SHOWN_MAX_PX`: the
+        same figure (sizes in inches and points) at another resolution. The next :meth:`frame` draws it whole.
+        """
+        if isinstance(shown_px, bool) or not isinstance(shown_px, (int, float)) or not math.isfinite(shown_px) \
+                or shown_px <= 0:
+            raise ValueError(f"shown_px must be a positive number of pixels, got {shown_px!r}")
+        pixels = min(SHOWN_MAX_PX, max(SHOWN_MIN_PX, SHOWN_STEP_PX * math.ceil(shown_px / SHOWN_STEP_PX)))
+        dpi = (pixels + 1e-6) / self.fig.get_size_inches()[0]     # a hair over: the canvas rounds its size down
+        if dpi == self.fig.dpi:
+            return False
+        self.fig.set_dpi(dpi)
+        # every text's place on the canvas moved with the resolution: that is no sign that it moves with the sliders
+        self._last_prints = {}
+        return True
 
     def layout_key(self):
         """Everything the cached background shows: when it changes, :meth:`frame` draws the whole figure.

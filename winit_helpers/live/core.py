@@ -6,7 +6,8 @@ calls the panel's ``update`` whenever a control moves. The plot logic stays in t
 panel, a plain function of its parameters; the view only wires it up.
 
 Each frame redraws only what moved (:meth:`~winit_helpers.figures.base.Panel.frame`) and is sent as
-a JPEG drawn at the largest size it is shown; the image shrinks to fit, never grows past its own pixels.
+a JPEG drawn as wide as the page shows it, in screen pixels: the page says how wide (the lab extension writes it
+into the view's hidden :attr:`LiveView.shown_px`), and until it does, at the largest size a figure is shown.
 
 While the learner looks at a frame, the view prepares the settings one step away (a slider's arrow key, a
 drop-down list's next or previous choice) in a background thread (:meth:`LiveView.look_ahead`, for panels with a ``prepare`` method): the next key press finds its
@@ -62,14 +63,20 @@ class LiveView:
 
     def __init__(self, panel, controls, fixed=None):
         self.panel, self.controls, self.fixed = panel, dict(controls), dict(fixed or {})
-        # the image fills the width it is given and shrinks with a narrow window, but never grows past its
-        # own pixels (at a device pixel ratio of 1), so it stays sharp
+        # the image fills the width it is given, up to the widest a live figure is shown (a slide's): its width
+        # on the page never depends on its pixels. The figure is then drawn as wide as that (shown_px, below)
         width, height = (round(size * LIVE_DPI) for size in panel.fig.get_size_inches())
         self.image = widgets.Image(format="jpeg", layout=widgets.Layout(width="100%", max_width=f"{width}px"))
         self.image.add_class("winit-live-figure")
         self.status = widgets.HTML()
         self.hint = widgets.HTML(self.hint_text(), layout=widgets.Layout(margin="0 0 0 4px"))
         self.hint.add_class("winit-live-hint")
+        #: the width the page shows the image at, in screen pixels: written by the page (the lab extension in
+        #: labextension/, on every page, when the image appears or its size changes), never shown; the figure is
+        #: then drawn that wide (Panel.show_at). Without a page (a test, nbval) it stays empty.
+        self.shown_px = widgets.Text(layout=widgets.Layout(display="none"))
+        self.shown_px.add_class("winit-shown-px")
+        self.shown_px.observe(self._on_shown, names="value")
         self.result, self.seconds, self.error = None, None, None
         #: the last error of a look-ahead (None when it worked): the redraw at that setting shows it to the learner
         self.look_ahead_error = None
@@ -82,7 +89,7 @@ class LiveView:
             control.observe(self._on_change, names="value")
         # the controls wrap onto more rows when the window is narrow, rather than squeezing the sliders
         controls_box = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
-        self.widget = widgets.VBox([controls_box, self.hint, self.image, self.status])
+        self.widget = widgets.VBox([controls_box, self.hint, self.image, self.status, self.shown_px])
         self.widget.add_class("winit-live-view")
         if height > TALL * width:      # on a slide, a tall figure goes beside its controls (notebooks/rise.css)
             self.widget.add_class("winit-live-tall")
@@ -253,6 +260,23 @@ class LiveView:
                         loop.call_later(COALESCE_SECONDS, self._deferred_refresh)
                 return
         self.refresh()                    # set from code (a notebook cell, a test): draw now
+
+    def _on_shown(self, change):
+        """The page shows the image at another width: draw the figure that wide (a size the page could not
+        measure, such as an empty or garbled value, is ignored: the figure stays as it was)."""
+        try:
+            shown = float(change["new"])
+            changed = self.panel.show_at(shown)
+        except (TypeError, ValueError):
+            return
+        if not changed:
+            return
+        loop = _running_loop()
+        if loop is None:
+            self.refresh()
+        elif not self._pending:           # else the redraw on its way draws it at the new size
+            self._pending = True
+            loop.call_soon(self._deferred_refresh)
 
     def _deferred_refresh(self):
         self._pending = False
