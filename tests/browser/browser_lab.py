@@ -544,6 +544,34 @@ def check_figure_loaded(view, where):
     assert images.first.evaluate("img => img.complete && img.naturalWidth > 0"), f"{where}: its figure did not load"
 
 
+# A live figure's image as the page shows it: [its pixels' width, the width it is shown at in screen pixels]
+JS_DRAWN_AND_SHOWN = """img => [img.naturalWidth,
+  img.getBoundingClientRect().width * (img.ownerDocument.defaultView.devicePixelRatio || 1)]"""
+
+
+def check_drawn_as_wide_as_shown(view, where, timeout=30):
+    """The page tells the kernel how wide it shows a live figure (the lab extension), and the kernel draws it that
+    wide (``Panel.show_at``): the image is at least as wide as it is shown, in screen pixels (never stretched), and
+    at most a rounding step wider (no pixels drawn, sent and decoded only to be shrunk away)."""
+    from winit_helpers.figures.base import SHOWN_MAX_PX, SHOWN_MIN_PX, SHOWN_STEP_PX
+    img = view.locator("img").first
+    seen = []
+
+    def drawn_as_shown():
+        natural, shown = img.evaluate(JS_DRAWN_AND_SHOWN)
+        seen[:] = [natural, shown]
+        need = min(SHOWN_MAX_PX, max(SHOWN_MIN_PX, shown))
+        return shown > 0 and need - 0.5 <= natural < max(SHOWN_MIN_PX, shown) + SHOWN_STEP_PX
+    try:
+        wait_until(drawn_as_shown, timeout, interval=0.25, message="")
+    except AssertionError:
+        raise AssertionError(f"{where}: the live figure is {seen[0]} px wide and shown {seen[1]:.0f} screen px wide: "
+                             "it should be drawn as wide as it is shown (rounded up to a multiple of "
+                             f"{SHOWN_STEP_PX} px, within {SHOWN_MIN_PX} to {SHOWN_MAX_PX}); is the lab extension "
+                             "labextension/winit-rise-widgets installed and up to date?") from None
+    return seen
+
+
 def slider_info(slider):
     """Label, readout and the noUi handle's aria values of one ipywidgets slider."""
     handle = slider.locator(".noUi-handle").first

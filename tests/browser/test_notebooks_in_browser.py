@@ -6,7 +6,8 @@ no cell may raise or write to stderr, and every cell must have run, in order; ev
 widget output must render as a widget; every slider must render (handle, track,
 readout), and ArrowRight, End and Home on its noUi handle must move it and redraw
 the figure (the image bytes in the image widget change), with the kernel idle again
-within a bound and no "Could not redraw" in the view's status line. This part runs at a
+within a bound and no "Could not redraw" in the view's status line; each live figure
+is drawn as wide as the page shows it, in screen pixels (the lab extension reports it). This part runs at a
 laptop's size (1366 x 768); each live view's screenshot goes to build/screenshots/laptop/.
 
 Lecture mode, for every notebook too: the notebook is saved and its slideshow (jupyterlab-rise's
@@ -16,7 +17,7 @@ shown in turn (with its fragments), measured in one call and photographed
 (build/screenshots/projector/): body text at least 28 px on screen, code, outputs, slider labels,
 readouts and a live view's text lines at least 24 px, and every live figure at least 80% of the
 slide's width (or height). Where the notebook has sliders, the first slide with a slider is shown
-and the keyboard moves it: the figure redraws and the slide does not turn; the same for ArrowDown
+and the keyboard moves it: the figure redraws (drawn as wide as the slide shows it) and the slide does not turn; the same for ArrowDown
 on the live view's dropdown, if it has one; with the focus still on the slider, the space bar
 turns to the next slide. The overview (W) must show every slide (build/screenshots/projector/
 NN/overview.png).
@@ -106,6 +107,7 @@ def test_notebook_runs_its_sliders_redraw_and_it_presents_as_slides(notebook, la
                         slowest = (move["seconds"], f"{where} {key} -> {move['after']['readout']}")
                 assert changed >= 1, f"{where}: none of {KEYS} moved the slider"
                 n_sliders += 1
+            bl.check_drawn_as_wide_as_shown(view, f"{name}: live view {v}")
             view.scroll_into_view_if_needed()
             view.screenshot(path=str(bl.SCREENSHOTS / "laptop" / f"{notebook.stem}_view{v}.png"))
         timings.append(f"{name}: {n_sliders} slider(s) moved {len(KEYS)} times each in "
@@ -276,6 +278,7 @@ def _check_slideshow(page, lab_server, recorder, name, n_widgets, n_sliders, tim
         assert _slide(page) == slide, (
             f"{where}: {key} on the handle of '{info['label']}' also turned the slide ({slide} -> "
             f"{_slide(page)}): the deck's navigation keys reach past the widget")
+    bl.check_drawn_as_wide_as_shown(view, f"{where}: the live view on slide {slide}")
     # a dropdown on the slide takes its arrow keys too
     dropdowns = view.locator("select")
     if dropdowns.count():

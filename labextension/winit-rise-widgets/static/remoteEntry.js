@@ -12,8 +12,8 @@
  * What it does. JupyterLab pages load every installed lab extension through webpack module
  * federation: each extension's remoteEntry.js registers a container in window._JUPYTERLAB,
  * and the page calls container.init(shareScope) with the registry of shared packages before
- * any extension's code runs. This container exposes no plugin. Its init() acts only on the
- * slideshow page, and does two things there:
+ * any extension's code runs. This container exposes no plugin. Its init() does three things on
+ * the slideshow page:
  *  1. it adds a minimal @jupyterlab/console to the registry (when the page has none). The
  *     stand-in exports IConsoleTracker, made with the page's own @lumino/coreutils Token.
  *     Nothing provides that token in a slideshow (there are no consoles there), so the widget
@@ -24,8 +24,13 @@
  *     notebook's folder) only when the file exists, so that a missing one is not a failed request
  *     and a console error; see optionalStyles below.
  *
- * In JupyterLab itself it does nothing. Plain JavaScript, no build step. tests/browser checks it
- * in Chromium: every notebook as a slideshow, its sliders on a slide moved with the keyboard.
+ * On every page, JupyterLab's and the slideshow's, it also tells each live figure's kernel how wide
+ * the page shows the figure, in screen pixels, so that the kernel draws it that wide; see
+ * reportShownWidths below.
+ *
+ * Plain JavaScript, no build step. tests/browser checks it in Chromium: every notebook as a
+ * slideshow, its sliders on a slide moved with the keyboard, and each live figure drawn as wide
+ * as it is shown.
  */
 (function () {
   'use strict';
@@ -177,11 +182,69 @@
     };
   }
 
+  // On every page (JupyterLab and the slideshow): tell each live figure's kernel how wide the page shows its
+  // image, in the screen's pixels (CSS pixels times devicePixelRatio, and times the slideshow's scale, which
+  // getBoundingClientRect includes), so that the kernel draws it that wide: a figure drawn wider costs more to
+  // draw, send and decode and is shrunk by the browser; one drawn narrower is stretched, and soft. The width goes
+  // into the live view's hidden text field (.winit-shown-px, an ipywidgets Text), as if typed: its own view sends
+  // it to the kernel (winit_helpers.live.core.LiveView.shown_px). The image's width on the page does not depend
+  // on its pixels (width 100%, at most a fixed width), so a new frame never changes what is reported.
+  var SHOWN = '.winit-shown-px input';
+  var FIGURE = 'img.winit-live-figure';
+
+  function reportShownWidths(slideshow) {
+    var watched = new WeakSet();
+
+    function report(view) {
+      var img = view.querySelector(FIGURE);
+      var input = view.querySelector(SHOWN);
+      if (!img || !input) return;
+      var width = img.getBoundingClientRect().width;
+      if (!(width > 0)) return;                 // not shown now (another slide, a collapsed output)
+      var pixels = String(Math.ceil(width * (window.devicePixelRatio || 1) - 0.01));
+      if (input.value === pixels) return;
+      input.value = pixels;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+
+    function reportAll() {
+      document.querySelectorAll('.winit-live-view').forEach(report);
+    }
+
+    // a size change of the image (the window, the notebook's width, a slide coming into view)
+    var resized = new ResizeObserver(function (entries) {
+      entries.forEach(function (entry) {
+        var view = entry.target.closest('.winit-live-view');
+        if (view) report(view);
+      });
+    });
+    // new live views, looked for twice a second (a fraction of a millisecond; watching every change of the page
+    // instead would add work to every key press, which changes the page)
+    function lookForViews() {
+      document.querySelectorAll('.winit-live-view ' + FIGURE).forEach(function (img) {
+        if (watched.has(img)) return;
+        watched.add(img);
+        resized.observe(img);
+      });
+    }
+    setInterval(lookForViews, 500);
+    lookForViews();
+    // a scale or pixel ratio change moves no box's CSS size: the slideshow's scale follows the window, and a
+    // zoom changes devicePixelRatio; both come with a resize of the window
+    window.addEventListener('resize', function () { setTimeout(reportAll, 100); });
+    // the slideshow shows one slide at a time: a slide shown again has its size back (ResizeObserver), and the
+    // deck's scale may have changed meanwhile (a key turns the slide; the transition takes a moment)
+    if (slideshow) document.addEventListener('keyup', function () { setTimeout(reportAll, 400); });
+  }
+
   var initialised = false;
   var container = {
     init: function (shareScope) {
-      if (initialised || !shareScope || !onSlideshowPage()) return;   // JupyterLab itself: nothing to do
+      if (initialised || !shareScope) return;
       initialised = true;
+      var slideshow = onSlideshowPage();
+      reportShownWidths(slideshow);
+      if (!slideshow) return;                    // the rest is for the slideshow page only
       provideConsole(shareScope);
       keepWidgetKeys();
       optionalStyles();
