@@ -141,6 +141,14 @@ def test_live_view_trains_synchronously_and_resets_on_a_control():
     assert "text/plain" in view._repr_mimebundle_()
 
 
+def test_live_view_shows_controls_hint_train_button_figure_and_status_in_that_order():
+    view = VIEWS["explore_training"](steps=40)
+    shown = [child for child in view.widget.children if child.layout.display != "none"]
+    assert shown[1:] == [view.hint, shown[2], view.image, view.status]
+    assert list(shown[2].children) == [view.button, view.progress]
+    assert view.shown_px in view.widget.children and view.shown_px.layout.display == "none"
+
+
 def test_live_view_stops_when_asked():
     view = VIEWS["explore_training"](steps=200)
     view.controls["depth"].value = 3

@@ -32,8 +32,9 @@ class TrainingView(LiveView):
         self.task, self._stop = None, False
         super().__init__(panel, controls, fixed)
         self.button.on_click(self._on_click)
-        self.widget.children = (self.widget.children[:-2] + (widgets.HBox([self.button, self.progress]),)
-                                + self.widget.children[-2:])
+        at = self.widget.children.index(self.image)          # the button row goes above the figure
+        self.widget.children = (self.widget.children[:at] + (widgets.HBox([self.button, self.progress]),)
+                                + self.widget.children[at:])
 
     @property
     def running(self):
