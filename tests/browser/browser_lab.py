@@ -544,9 +544,15 @@ def check_figure_loaded(view, where):
     assert images.first.evaluate("img => img.complete && img.naturalWidth > 0"), f"{where}: its figure did not load"
 
 
-# A live figure's image as the page shows it: [its pixels' width, the width it is shown at in screen pixels]
-JS_DRAWN_AND_SHOWN = """img => [img.naturalWidth,
-  img.getBoundingClientRect().width * (img.ownerDocument.defaultView.devicePixelRatio || 1)]"""
+# A live figure's image as the page shows it: [its pixels' width, the width the figure is shown at in screen pixels]
+# (on a slide the image's box may be taller than the figure, fitted inside it: object-fit)
+JS_DRAWN_AND_SHOWN = """img => {
+  const win = img.ownerDocument.defaultView, box = img.getBoundingClientRect();
+  let width = box.width;
+  if (img.naturalWidth && win.getComputedStyle(img).objectFit === 'contain')
+    width = Math.min(width, box.height * img.naturalWidth / img.naturalHeight);
+  return [img.naturalWidth, width * (win.devicePixelRatio || 1)];
+}"""
 
 
 def check_drawn_as_wide_as_shown(view, where, timeout=30):

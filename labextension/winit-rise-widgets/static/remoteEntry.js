@@ -199,7 +199,13 @@
       var img = view.querySelector(FIGURE);
       var input = view.querySelector(SHOWN);
       if (!img || !input) return;
-      var width = img.getBoundingClientRect().width;
+      var box = img.getBoundingClientRect();
+      var width = box.width;
+      // on a slide the image's box may be taller than the figure, which is fitted inside it (object-fit:
+      // contain): the figure is then as wide as the box's height allows (its shape does not depend on its pixels)
+      if (img.naturalWidth && img.naturalHeight && getComputedStyle(img).objectFit === 'contain') {
+        width = Math.min(width, box.height * img.naturalWidth / img.naturalHeight);
+      }
       if (!(width > 0)) return;                 // not shown now (another slide, a collapsed output)
       var pixels = String(Math.ceil(width * (window.devicePixelRatio || 1) - 0.01));
       if (input.value === pixels) return;
