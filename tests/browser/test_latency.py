@@ -1,6 +1,7 @@
 """How live the live figures feel, in headless Chromium: recorded for every slider of every notebook.
 
-On a laptop-sized window (1366x768), each notebook is opened and run; every slider of every live view
+On a laptop-sized window (1366x768), each notebook is opened and run; once each live view is on the screen and
+drawn as wide as the page shows it (as a learner finds it), every slider of it
 is stepped with the arrow keys (two presses right, two left) and dragged at once, then dragged again after a
 pause of PAUSE_SECONDS (while the view looks ahead), and the time from the key press (or the release) to the new
 image decoded is recorded. Then the same notebook is presented
@@ -76,6 +77,11 @@ def test_every_slider_answers_and_its_latency_is_recorded(notebook, lab_server, 
             pytest.skip(f"{notebook.name} has no live view with a slider")
         for v, view in enumerate(views, 1):
             img = view.locator("img").first
+            # as a learner finds it: on the screen, drawn as wide as the page shows it (the page reports the
+            # width when the figure appears, and the kernel draws it again that wide)
+            view.scroll_into_view_if_needed()
+            bl.check_drawn_as_wide_as_shown(view, f"{notebook.name}, view {v}")
+            bl.wait_kernel_idle(lab_server, settle=0.3)
             sliders = view.locator(".widget-slider")
             for s in range(sliders.count()):
                 slider = sliders.nth(s)
@@ -126,6 +132,9 @@ def _slides(notebook, lab_server, projector, src):
                     bl.wait_until(lambda: img.evaluate("i => i.complete && i.naturalWidth > 0"), 60, message="")
                 except AssertionError:
                     continue
+                if view.locator(".widget-slider .noUi-handle").first.is_visible():
+                    bl.check_drawn_as_wide_as_shown(view, f"{notebook.name} as slides, view {seen + 1}")
+                    bl.wait_kernel_idle(lab_server, settle=0.3)
                 sliders = view.locator(".widget-slider")
                 for s in range(sliders.count()):
                     slider = sliders.nth(s)
