@@ -18,7 +18,8 @@ from matplotlib.figure import Figure
 
 from winit_helpers import style
 from winit_helpers.figures.base import (JPEG_QUALITY, KEPT_BACKGROUNDS, KEPT_TEXTS, LIVE_DPI, SHOWN_MAX_PX,
-                                        SHOWN_MIN_PX, SHOWN_STEP_PX, LiveCanvas, LiveRenderer, Panel, steady_range)
+                                        SHOWN_MIN_PX, SHOWN_SLACK, SHOWN_STEP_PX, LiveCanvas, LiveRenderer, Panel,
+                                        steady_range)
 from winit_helpers.live import all_views
 
 #: what matplotlib draws, pixel by pixel: run at the pinned versions, not by `make test-floors` (see its comment)
@@ -193,10 +194,26 @@ def test_every_view_is_drawn_exactly_as_wide_as_asked_at_every_step():
 
 def test_a_figure_shown_at_its_drawn_width_again_is_not_drawn_again():
     view = VIEWS["explore_depth"]()
+    frame, before = view.image.value, view.panel.full_redraws
+    view.shown_px.value = "1600"                 # the width it was drawn at: nothing to draw
+    assert view.image.value is frame and view.panel.full_redraws == before
     view.shown_px.value = "934"
     frame, before = view.image.value, view.panel.full_redraws
     view.shown_px.value = "940"                  # the same multiple of 50: nothing to draw
     assert view.image.value is frame and view.panel.full_redraws == before
+
+
+@pytest.mark.parametrize("shown, drawn", [(934, 950), (850, 950), (826, 950), (825, 950), (824, 950), (800, 800),
+                                          (951, 1000), (1200, 1200)])
+def test_a_figure_stays_as_drawn_while_it_is_shown_a_little_narrower_and_never_stretched(shown, drawn):
+    """Drawn 950 wide: kept down to 950 / SHOWN_SLACK (a status line a line longer on a slide, a window narrowed a
+    little); drawn again when much narrower, and as soon as it would be stretched."""
+    assert SHOWN_SLACK == 1.15
+    view = VIEWS["explore_depth"]()
+    view.shown_px.value = "934"
+    view.shown_px.value = str(shown)
+    assert view.panel.fig.canvas.get_width_height()[0] == drawn
+    assert Image.open(io.BytesIO(bytes(view.image.value))).size[0] == drawn
 
 
 @pytest.mark.parametrize("bad", [True, float("nan"), float("inf"), 0, -3, "934", None])

@@ -149,6 +149,22 @@ def test_live_view_shows_controls_hint_train_button_figure_and_status_in_that_or
     assert view.shown_px in view.widget.children and view.shown_px.layout.display == "none"
 
 
+def test_a_new_width_on_the_page_keeps_the_training_run():
+    """The page reports the width it shows the figure at (a sidebar opened, the slideshow started): the figure is
+    drawn again at that width as it is; the run goes on from where it was."""
+    view = VIEWS["explore_training"](steps=40)
+    view.run(20)
+    steps, losses = view.progress.value, [line.get_ydata().copy() for line in view.panel.fig.axes[0].lines]
+    assert steps == 20
+    view.shown_px.value = "934"
+    assert view.panel.fig.canvas.get_width_height()[0] == 950
+    assert view.progress.value == steps and view.error is None
+    for line, before in zip(view.panel.fig.axes[0].lines, losses):
+        np.testing.assert_array_equal(line.get_ydata(), before)
+    view.run()                                    # and it goes on to the end
+    assert view.progress.value == 40
+
+
 def test_live_view_stops_when_asked():
     view = VIEWS["explore_training"](steps=200)
     view.controls["depth"].value = 3

@@ -559,22 +559,26 @@ def check_drawn_as_wide_as_shown(view, where, timeout=30):
     """The page tells the kernel how wide it shows a live figure (the lab extension), and the kernel draws it that
     wide (``Panel.show_at``): the image is at least as wide as it is shown, in screen pixels (never stretched), and
     at most a rounding step wider (no pixels drawn, sent and decoded only to be shrunk away)."""
-    from winit_helpers.figures.base import SHOWN_MAX_PX, SHOWN_MIN_PX, SHOWN_STEP_PX
+    import math
+    from winit_helpers.figures.base import SHOWN_MAX_PX, SHOWN_MIN_PX, SHOWN_SLACK, SHOWN_STEP_PX
     img = view.locator("img").first
     seen = []
 
     def drawn_as_shown():
         natural, shown = img.evaluate(JS_DRAWN_AND_SHOWN)
         seen[:] = [natural, shown]
-        need = min(SHOWN_MAX_PX, max(SHOWN_MIN_PX, shown))
-        return shown > 0 and need - 0.5 <= natural < max(SHOWN_MIN_PX, shown) + SHOWN_STEP_PX
+        if not shown > 0:
+            return False
+        pixels = min(SHOWN_MAX_PX, max(SHOWN_MIN_PX, SHOWN_STEP_PX * math.ceil(shown / SHOWN_STEP_PX - 1e-6)))
+        return min(shown, SHOWN_MAX_PX) - 0.5 <= natural <= SHOWN_SLACK * pixels
     try:
         wait_until(drawn_as_shown, timeout, interval=0.25, message="")
     except AssertionError:
         raise AssertionError(f"{where}: the live figure is {seen[0]} px wide and shown {seen[1]:.0f} screen px wide: "
                              "it should be drawn as wide as it is shown (rounded up to a multiple of "
-                             f"{SHOWN_STEP_PX} px, within {SHOWN_MIN_PX} to {SHOWN_MAX_PX}); is the lab extension "
-                             "labextension/winit-rise-widgets installed and up to date?") from None
+                             f"{SHOWN_STEP_PX} px, within {SHOWN_MIN_PX} to {SHOWN_MAX_PX}, at most {SHOWN_SLACK} "
+                             "times wider); is the lab extension labextension/winit-rise-widgets installed and up to "
+                             "date?") from None
     return seen
 
 

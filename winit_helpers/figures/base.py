@@ -44,9 +44,10 @@ DPI = 100            # static figures
 #: width of a live figure on a 1920-pixel projector; the browser only ever shrinks it (sharp on a laptop too)
 LIVE_DPI = 160
 #: ... until the page says how wide it shows the figure, in the screen's pixels (see :meth:`Panel.show_at`): then
-#: the figure is drawn that wide, rounded up to a multiple of SHOWN_STEP_PX (a window resized a little draws nothing
-#: again), never narrower than SHOWN_MIN_PX nor wider than SHOWN_MAX_PX (each frame's cost grows with its pixels)
-SHOWN_STEP_PX, SHOWN_MIN_PX, SHOWN_MAX_PX = 50, 400, 2400
+#: the figure is drawn that wide, rounded up to a multiple of SHOWN_STEP_PX, never narrower than SHOWN_MIN_PX nor
+#: wider than SHOWN_MAX_PX (each frame's cost grows with its pixels); and it stays as drawn while it is shown at most
+#: SHOWN_SLACK times narrower (a window resized a little, a status line a line longer on a slide draw nothing again)
+SHOWN_STEP_PX, SHOWN_MIN_PX, SHOWN_MAX_PX, SHOWN_SLACK = 50, 400, 2400, 1.15
 #: a live frame is sent as JPEG: 5 to 6 times faster to encode than PNG at this size; at this quality, with
 #: full colour resolution (no chroma subsampling), lines and text stay crisp
 JPEG_QUALITY = 92
@@ -56,7 +57,8 @@ THEORY = dict(color="black", linestyle="--", linewidth=1.5)
 SIM_COLOR = "C0"
 GRAD_COLOR = "C3"
 
-#: how many backgrounds (one per layout: axis limits, ticks, labels) a live figure keeps, 4 to 8 MB each
+#: how many backgrounds (one per layout: axis limits, ticks, labels) a live figure keeps, 4 to 8 MB each at 1600
+#: pixels wide, under 3 MB at a laptop's 950, up to 15 MB at SHOWN_MAX_PX (2400)
 KEPT_BACKGROUNDS = 16
 
 #: the most layers a figure of a stack (notebooks 4, 5 and 7) draws
@@ -192,14 +194,17 @@ class Panel:
         shrinks it; one drawn narrower is stretched, and soft. So the figure is drawn ``shown_px`` wide, rounded
         up to a multiple of :data:`SHOWN_STEP_PX`, between :data:`SHOWN_MIN_PX` and :data:`SHOWN_MAX_PX`: the
         same figure (sizes in inches and points) at another resolution. The next :meth:`frame` draws it whole.
+        It stays as it is while it is not stretched (at least as wide as shown, up to the cap) and at most
+        :data:`SHOWN_SLACK` times that rounded width: a width that changes a little changes nothing.
         """
         if isinstance(shown_px, bool) or not isinstance(shown_px, (int, float)) or not math.isfinite(shown_px) \
                 or shown_px <= 0:
             raise ValueError(f"shown_px must be a positive number of pixels, got {shown_px!r}")
         pixels = min(SHOWN_MAX_PX, max(SHOWN_MIN_PX, SHOWN_STEP_PX * math.ceil(shown_px / SHOWN_STEP_PX)))
-        dpi = (pixels + 1e-6) / self.fig.get_size_inches()[0]     # a hair over: the canvas rounds its size down
-        if dpi == self.fig.dpi:
+        drawn = self.fig.canvas.get_width_height()[0]
+        if min(shown_px, SHOWN_MAX_PX) <= drawn <= SHOWN_SLACK * pixels:
             return False
+        dpi = (pixels + 1e-6) / self.fig.get_size_inches()[0]     # a hair over: the canvas rounds its size down
         self.fig.set_dpi(dpi)
         # every text's place on the canvas moved with the resolution: that is no sign that it moves with the sliders
         self._last_prints = {}

@@ -63,12 +63,14 @@ class LiveView:
 
     def __init__(self, panel, controls, fixed=None):
         self.panel, self.controls, self.fixed = panel, dict(controls), dict(fixed or {})
-        # the image fills the width it is given, up to the widest a live figure is shown (a slide's): its width
-        # on the page never depends on its pixels. The figure is then drawn as wide as that (shown_px, below)
+        # the image fills the width it is given, up to its first frame's width (on a slide, notebooks/rise.css fits
+        # it to the slide instead): its width on the page never depends on its pixels. The figure is then drawn as
+        # wide as that (shown_px, below)
         width, height = (round(size * LIVE_DPI) for size in panel.fig.get_size_inches())
         self.image = widgets.Image(format="jpeg", layout=widgets.Layout(width="100%", max_width=f"{width}px"))
         self.image.add_class("winit-live-figure")
         self.status = widgets.HTML()
+        self.status.add_class("winit-live-status")
         self.hint = widgets.HTML(self.hint_text(), layout=widgets.Layout(margin="0 0 0 4px"))
         self.hint.add_class("winit-live-hint")
         #: the width the page shows the image at, in screen pixels: written by the page (the lab extension in
@@ -263,20 +265,31 @@ class LiveView:
 
     def _on_shown(self, change):
         """The page shows the image at another width: draw the figure that wide (a size the page could not
-        measure, such as an empty or garbled value, is ignored: the figure stays as it was)."""
+        measure, such as an empty or garbled value, is ignored: the figure stays as it was). Only the size
+        changed: the figure is drawn again as it is, nothing is computed again (a training run goes on)."""
         try:
             shown = float(change["new"])
             changed = self.panel.show_at(shown)
         except (TypeError, ValueError):
             return
-        if not changed:
+        if not changed or self._pending:   # a redraw on its way draws it at the new size
             return
         loop = _running_loop()
         if loop is None:
-            self.refresh()
-        elif not self._pending:           # else the redraw on its way draws it at the new size
-            self._pending = True
-            loop.call_soon(self._deferred_refresh)
+            self._redraw_as_it_is()
+        else:
+            loop.call_soon(self._redraw_as_it_is)
+
+    def _redraw_as_it_is(self):
+        """The figure as it is, drawn again (at a new size); the last good frame stays if that fails."""
+        if self._pending:                 # a move came in meanwhile: its redraw draws it
+            return
+        try:
+            self.image.value = self.panel.frame()
+        except Exception as exc:          # as refresh: said where the learner looks
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.status.value = f"<span style='color:#b00020'>Could not redraw: {self.error}</span>"
+            traceback.print_exc()
 
     def _deferred_refresh(self):
         self._pending = False

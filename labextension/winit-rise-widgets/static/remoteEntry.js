@@ -183,17 +183,21 @@
   }
 
   // On every page (JupyterLab and the slideshow): tell each live figure's kernel how wide the page shows its
-  // image, in the screen's pixels (CSS pixels times devicePixelRatio, and times the slideshow's scale, which
+  // figure, in the screen's pixels (CSS pixels times devicePixelRatio, and times the slideshow's scale, which
   // getBoundingClientRect includes), so that the kernel draws it that wide: a figure drawn wider costs more to
   // draw, send and decode and is shrunk by the browser; one drawn narrower is stretched, and soft. The width goes
   // into the live view's hidden text field (.winit-shown-px, an ipywidgets Text), as if typed: its own view sends
-  // it to the kernel (winit_helpers.live.core.LiveView.shown_px). The image's width on the page does not depend
-  // on its pixels (width 100%, at most a fixed width), so a new frame never changes what is reported.
+  // it to the kernel (winit_helpers.live.core.LiveView.shown_px), which keeps the figure as it is while the width
+  // changes a little (Panel.show_at). In JupyterLab the image's width on the page does not depend on its pixels
+  // (width 100%, at most its first frame's width); on a slide the figure is fitted inside the image's box
+  // (object-fit: contain), and its shape (height over width) is that of the figure, at any resolution.
   var SHOWN = '.winit-shown-px input';
   var FIGURE = 'img.winit-live-figure';
+  var QUIET_MS = 150;                           // a width is sent once it has not changed for this long
 
   function reportShownWidths(slideshow) {
-    var watched = new WeakSet();
+    var watched = [];
+    var timers = new WeakMap();
 
     function report(view) {
       var img = view.querySelector(FIGURE);
@@ -201,8 +205,6 @@
       if (!img || !input) return;
       var box = img.getBoundingClientRect();
       var width = box.width;
-      // on a slide the image's box may be taller than the figure, which is fitted inside it (object-fit:
-      // contain): the figure is then as wide as the box's height allows (its shape does not depend on its pixels)
       if (img.naturalWidth && img.naturalHeight && getComputedStyle(img).objectFit === 'contain') {
         width = Math.min(width, box.height * img.naturalWidth / img.naturalHeight);
       }
@@ -213,34 +215,56 @@
       input.dispatchEvent(new Event('change', { bubbles: true }));
     }
 
+    // once the width has settled (a window resized by dragging its edge sends one width, not one per pixel)
+    function later(view) {
+      clearTimeout(timers.get(view));
+      timers.set(view, setTimeout(function () { report(view); }, QUIET_MS));
+    }
+
     function reportAll() {
-      document.querySelectorAll('.winit-live-view').forEach(report);
+      document.querySelectorAll('.winit-live-view').forEach(later);
     }
 
     // a size change of the image (the window, the notebook's width, a slide coming into view)
     var resized = new ResizeObserver(function (entries) {
       entries.forEach(function (entry) {
         var view = entry.target.closest('.winit-live-view');
-        if (view) report(view);
+        if (view) later(view);
       });
     });
     // new live views, looked for twice a second (a fraction of a millisecond; watching every change of the page
-    // instead would add work to every key press, which changes the page)
+    // instead would add work to every key press, which changes the page); images gone (a cell run again) are let go
     function lookForViews() {
+      watched = watched.filter(function (img) {
+        if (img.isConnected) return true;
+        resized.unobserve(img);
+        return false;
+      });
       document.querySelectorAll('.winit-live-view ' + FIGURE).forEach(function (img) {
-        if (watched.has(img)) return;
-        watched.add(img);
+        if (watched.indexOf(img) >= 0) return;
+        watched.push(img);
         resized.observe(img);
       });
     }
     setInterval(lookForViews, 500);
     lookForViews();
-    // a scale or pixel ratio change moves no box's CSS size: the slideshow's scale follows the window, and a
-    // zoom changes devicePixelRatio; both come with a resize of the window
-    window.addEventListener('resize', function () { setTimeout(reportAll, 100); });
+    // a scale change moves no box's CSS size: the slideshow's scale follows the window
+    window.addEventListener('resize', reportAll);
+    // a new device pixel ratio (a browser zoom, a window moved to a screen with another ratio) need not resize
+    // anything in CSS pixels: a media query on the ratio tells
+    (function watchRatio() {
+      if (!window.matchMedia) return;
+      var query = window.matchMedia('(resolution: ' + (window.devicePixelRatio || 1) + 'dppx)');
+      var changed = function () {
+        query.removeEventListener('change', changed);
+        reportAll();
+        watchRatio();
+      };
+      query.addEventListener('change', changed);
+    })();
     // the slideshow shows one slide at a time: a slide shown again has its size back (ResizeObserver), and the
     // deck's scale may have changed meanwhile (a key turns the slide; the transition takes a moment)
-    if (slideshow) document.addEventListener('keyup', function () { setTimeout(reportAll, 400); });
+    if (slideshow) document.addEventListener('keyup', function () { setTimeout(reportAll, 250); });
   }
 
   var initialised = false;
