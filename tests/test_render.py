@@ -232,6 +232,32 @@ def test_a_width_the_page_could_not_measure_leaves_the_figure_as_it_was(garbled)
     assert view.panel.fig.canvas.get_width_height()[0] == round(10 * LIVE_DPI)
 
 
+def test_a_new_width_waits_for_the_redraw_already_on_its_way():
+    """A move from the page is drawn a moment later (LiveView._pending): that redraw draws the new width too."""
+    view = VIEWS["explore_depth"]()
+    frame = view.image.value
+    view._pending = True
+    view.shown_px.value = "934"
+    assert view.image.value is frame                             # not drawn twice
+    assert view.panel.fig.canvas.get_width_height()[0] == 950     # the redraw on its way draws it 950 wide
+    view._pending = False
+    view.refresh()
+    assert Image.open(io.BytesIO(bytes(view.image.value))).size[0] == 950
+
+
+def test_a_frame_that_fails_at_a_new_width_keeps_the_last_figure_and_says_so(monkeypatch, capsys):
+    view = VIEWS["explore_depth"]()
+    frame = view.image.value
+
+    def broken():
+        raise RuntimeError("no canvas")
+    monkeypatch.setattr(view.panel, "frame", broken)
+    view.shown_px.value = "934"
+    assert view.image.value is frame
+    assert view.error == "RuntimeError: no canvas" and "Could not redraw: RuntimeError: no canvas" in view.status.value
+    assert "RuntimeError: no canvas" in capsys.readouterr().err
+
+
 def test_a_new_width_is_no_sign_that_a_text_moves_with_the_sliders():
     """Every text's place in pixels moves with the resolution; a frame must not take that for a text that moves
     with a slider (it would never bake it into the background again, and draw it on every frame)."""

@@ -123,10 +123,8 @@ class LiveView:
             # the status first, then the image: a page that shows the image already has its words
             self.status.value = self.status_html(message, params, getattr(self.result, "preview", False))
             self.image.value = frame
-        except Exception as exc:  # show it where the learner looks, and keep the last good figure
-            self.error = f"{type(exc).__name__}: {exc}"
-            self.status.value = f"<span style='color:#b00020'>Could not redraw: {self.error}</span>"
-            traceback.print_exc()
+        except Exception as exc:
+            self._could_not_redraw(exc)
         finally:
             if can_preview:
                 self.panel.allow_preview = False
@@ -272,7 +270,7 @@ class LiveView:
             changed = self.panel.show_at(shown)
         except (TypeError, ValueError):
             return
-        if not changed or self._pending:   # a redraw on its way draws it at the new size
+        if not changed:
             return
         loop = _running_loop()
         if loop is None:
@@ -286,10 +284,14 @@ class LiveView:
             return
         try:
             self.image.value = self.panel.frame()
-        except Exception as exc:          # as refresh: said where the learner looks
-            self.error = f"{type(exc).__name__}: {exc}"
-            self.status.value = f"<span style='color:#b00020'>Could not redraw: {self.error}</span>"
-            traceback.print_exc()
+        except Exception as exc:
+            self._could_not_redraw(exc)
+
+    def _could_not_redraw(self, exc):
+        """Say what went wrong where the learner looks; the last good figure stays."""
+        self.error = f"{type(exc).__name__}: {exc}"
+        self.status.value = f"<span style='color:#b00020'>Could not redraw: {self.error}</span>"
+        traceback.print_exc()
 
     def _deferred_refresh(self):
         self._pending = False
