@@ -4,18 +4,19 @@ import re
 
 import numpy as np
 
-LABEL = re.compile(r"(?P<m>\d+(?:\.(?P<d>\d*))?)?(?:\*?10\*\*\((?P<e>-?\d+)\))?")
+LABEL = re.compile(r"(?P<m>\d+(?:\.(?P<d>\d*))?)?(?:\*?10\*\*\((?P<e>[+-]?\d+)\))?")
 
 
 def label_value(text):
-    """``(value, half_unit)`` a tick label states: '$\\mathdefault{2\\times10^{-1}}$' -> (0.2, 0.05), '2.8' -> (2.8, 0.05).
+    """``(value, half_unit)`` a tick label states: '$\\mathdefault{2\\times10^{-1}}$' -> (0.2, 0.05), '2.8' -> (2.8, 0.05),
+    '1e-05' -> (1e-05, 5e-06).
 
     ``half_unit`` is half a unit of the label's last printed digit: the label is right when its
     tick lies within that distance.  Returns None for an empty label.
     """
     s = re.sub(r"\\mathdefault\{(.*)\}", r"\1", text.replace("$", "")).replace("{", "(").replace("}", ")")
     s = s.replace("\N{MINUS SIGN}", "-").replace("\\minus", "-").replace("\\times", "*").replace("^", "**")
-    s = s.replace(" ", "")
+    s = re.sub(r"(?<=\d)e([+-]?\d+)$", r"*10**(\1)", s.replace(" ", ""))      # 1e-05, 2.5e+10
     if not s:
         return None
     sign = -1.0 if s.startswith("-") else 1.0
@@ -65,3 +66,36 @@ def same_numbers(a, b):
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
     return a == b or (a != a and b != b)
+
+
+_LINESTYLES = {"-": "solid", "--": "dashed", "-.": "dashdot", ":": "dotted", "None": "None", " ": "None", "": "None"}
+
+
+def assert_legends_show_their_artists(fig, where=""):
+    """Every legend entry is drawn as the artist with its label is: colour, face colour, line style and marker.
+
+    A legend copies its artists' looks when it is made: a live figure that later restyles a line (another colour
+    for another init, markers on a few layers) must restyle the legend's copy too.
+    """
+    import matplotlib.colors as mcolors
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not legend.get_visible():
+            continue
+        handles, labels = ax.get_legend_handles_labels()
+        artists = dict(zip(labels, handles))
+        for text, shown in zip(legend.get_texts(), legend.legend_handles):
+            label = text.get_text()
+            assert label in artists, f"{where}: the legend's {label!r} names no artist"
+            artist = artists[label]
+            for getter in ("get_color", "get_facecolor", "get_linestyle", "get_marker"):
+                if not (hasattr(shown, getter) and hasattr(artist, getter)):
+                    continue
+                a, b = getattr(shown, getter)(), getattr(artist, getter)()
+                if getter == "get_linestyle":
+                    same = _LINESTYLES.get(str(a), a) == _LINESTYLES.get(str(b), b)
+                elif getter == "get_marker":
+                    same = a == b
+                else:
+                    same = mcolors.same_color(a, b)
+                assert same, f"{where}: the legend draws {label!r} with {getter[4:]} {a}, the figure with {b}"

@@ -60,7 +60,11 @@ def test_residual_theory_line_is_one_plus_a_squared_to_the_l(residual, rule, dep
     growth = ms[-1] / ms[0]
     x, y = residual.marker.get_xdata()[0], residual.marker.get_ydata()[0]
     assert x == depth and y == pytest.approx(min(growth, residual.top / 1.5))
-    assert f"measured {growth:.3g}" in residual.ax_d.get_title()
+    off_chart = growth >= residual.top / 1.5
+    shape, symbol = ("triangle", "^") if off_chart else ("star", "*")
+    assert f"{shape}: measured {growth:.3g}" in residual.ax_d.get_title()
+    assert ("(off the chart)" in residual.ax_d.get_title()) == off_chart
+    assert residual.marker.get_marker() == symbol
     assert f"grew {growth:.3g} times; theory {expected[-1] / ms[0]:.3g}" in result.message
     if "L" in rule:
         assert f"= {alpha_of(rule, depth):.3g}" in residual.ax_l.get_title()

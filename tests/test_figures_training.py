@@ -170,3 +170,25 @@ def test_label_value_reads_what_matplotlib_writes():
     assert label_value("$\\mathdefault{2\\times10^{-1}}$") == (0.2, pytest.approx(0.05))
     assert label_value("$\\mathdefault{10^{3}}$")[0] == 1000.0
     assert label_value("0.71") == (0.71, pytest.approx(0.005))
+
+
+def test_the_legend_shows_each_line_in_the_colour_it_is_drawn(view):
+    """The legend draws its own copies of the lines: after a change of init they must take its colour too."""
+    control = view.controls["init"]
+    start = control.value
+    legend = view.panel.ax_grad.get_legend()
+    for init in list(control.options) + [start]:
+        control.value = init
+        assert view.error is None, view.error
+        by_label = {text.get_text(): handle for text, handle in zip(legend.get_texts(), legend.legend_handles)}
+        assert set(by_label) == {view.panel.grads.get_label(), view.panel.he_grads.get_label()}
+        for line in (view.panel.grads, view.panel.he_grads):
+            assert matplotlib.colors.same_color(by_label[line.get_label()].get_color(), line.get_color()), init
+        assert not matplotlib.colors.same_color(view.panel.grads.get_color(), view.panel.he_grads.get_color())
+
+
+def test_label_value_reads_plain_scientific_labels():
+    assert label_value("1e-05") == (1e-05, pytest.approx(5e-06))
+    assert label_value("1e+20")[0] == 1e20
+    assert label_value("2.5e+10") == (2.5e10, pytest.approx(0.05e10))
+    assert label_value("-3e-02")[0] == -0.03

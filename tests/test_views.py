@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pytest
 
+from figure_checks import assert_legends_show_their_artists
 from winit_helpers.live import all_views
 from winit_helpers.live.core import QUIET_SECONDS
 
@@ -45,6 +46,7 @@ def test_every_control_at_every_extreme_draws_a_figure(name):
             if value != start:
                 assert bytes(view.image.value) != before, f"{name}: moving {control_name} to {value} changed nothing"
             assert getattr(view.result, "message", "") != ""
+            assert_legends_show_their_artists(view.panel.fig, f"{name}: {control_name} = {value}")
         control.value = start
 
 

@@ -520,7 +520,10 @@ class DepthPanel(Panel):
         if loc is None:
             loc = min(corners.items(), key=covered)[0]
         legend = self.ax.get_legend()
-        if legend is None or legend._loc != legend.codes[loc] or legend.texts[0].get_text() != self.lines[0].get_label():
+        # made again when it moves, or what it shows changed: a label, or the points marked on a few layers
+        shows = [(line.get_label(), line.get_marker()) for line in (self.lines[0], self.theory)]
+        if (legend is None or legend._loc != legend.codes[loc]
+                or [(t.get_text(), h.get_marker()) for t, h in zip(legend.texts, legend.legend_handles)] != shows):
             self.ax.legend(handles=[self.lines[0], self.theory], loc=loc, fontsize=font_size(8), frameon=False)
         x, y = corners[loc]
         taken.append((x, y, x + lw, y + lh))

@@ -375,8 +375,14 @@ class ResidualPanel(Panel):
         off_chart = growth >= self.top / 1.5
         marker = (depth, min(growth, self.top / 1.5))
         self.marker.set_data([marker[0]], [marker[1]])
-        self.marker.set_marker("^" if off_chart else "*")
-        self.ax_d.set_title(f"theory for each rule; star: measured {growth:.3g}"
+        # off the chart: a triangle at the top points up to it; the legend and the title name the shape drawn
+        shape, symbol = ("triangle", "^") if off_chart else ("star", "*")
+        legend = self.ax_d.get_legend()
+        handle = next(h for h, t in zip(legend.legend_handles, legend.get_texts()) if t.get_text() == self.marker.get_label())
+        for artist in (self.marker, handle):
+            if artist.get_marker() != symbol:
+                artist.set_marker(symbol)
+        self.ax_d.set_title(f"theory per rule; {shape}: measured {growth:.3g}"
                             + (" (off the chart)" if off_chart else ""), fontsize=font_size(10))
         self.fig.suptitle(f"{depth} blocks of width n = {width}: f(x) = relu(x W1) W2, W1 std sqrt(2/n), W2 std 1/sqrt(n)", fontsize=font_size(11))
         message = (f"after {depth} blocks the mean square grew {growth:.3g} times; theory "

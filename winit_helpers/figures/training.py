@@ -21,6 +21,7 @@ from ..style import font_size
 from ..training import DEEP_GAINS, TRAINED_LOSS, DeepReLUNetwork, Trainer, load_digits_split
 from .base import DPI, POOL, Panel
 from .limits import depth_axis_end, log_limits_with_band, set_limits
+from .log_axes import log_axis
 
 CHANCE_LOSS = math.log(10)     # cross-entropy of a uniform guess over 10 classes
 #: the colour of each group of runs, by the key the notebook gives it (the book's inits, then the deep network's)
@@ -186,7 +187,7 @@ class TrainingPanel(Panel):
         axg = self.ax_grad
         (self.he_grads,) = axg.plot([], [], color="#999999", linewidth=1.5, linestyle="--", label="He, scale 1")
         (self.grads,) = axg.plot([], [], color=COLORS["he"], linewidth=2, marker="o", ms=3, label="this network")
-        axg.set_yscale("log")
+        log_axis(axg)           # plain labels, no minor ticks: quick to draw when the range changes
         axg.set_xlabel("layer")
         axg.set_ylabel("norm of the gradient at step 0")
         axg.legend(fontsize=font_size(8), frameon=False, loc="upper center", ncol=2)
@@ -220,6 +221,10 @@ class TrainingPanel(Panel):
         self.he_grads.set_data(layers, he_norms)
         self.grads.set_color(COLORS[init])
         self.curve.set_color(COLORS[init])
+        # the legend draws its own copy of the line: it takes the init's colour too
+        handle = self.ax_grad.get_legend().legend_handles[1]
+        if handle.get_color() != COLORS[init]:
+            handle.set_color(COLORS[init])
         values = np.concatenate([norms, he_norms])
         values = values[np.isfinite(values) & (values > 0)]
         # steady limits (whole decades, the layer axis on a ladder) with a band above the data for the legend:
