@@ -99,3 +99,21 @@ def assert_legends_show_their_artists(fig, where=""):
                 else:
                     same = mcolors.same_color(a, b)
                 assert same, f"{where}: the legend draws {label!r} with {getter[4:]} {a}, the figure with {b}"
+
+
+def assert_linear_ticks_state_their_positions(axis, where=""):
+    """On a linear axis labelled with numbers: every label writes its own tick's position exactly, no two alike. Axes labelled otherwise (fixed labels, an offset or a multiplier beside the axis) are not checked."""
+    from matplotlib.ticker import FixedFormatter, NullFormatter, ScalarFormatter
+    from winit_helpers.figures.log_axes import LogTickFormatter
+    formatter = axis.get_major_formatter()
+    if axis.get_scale() != "linear" or isinstance(formatter, (FixedFormatter, NullFormatter, LogTickFormatter)):
+        return                  # (a LogTickFormatter writes log10 values as powers of ten: checked elsewhere)
+    labels = visible_tick_labels(axis)
+    if isinstance(formatter, ScalarFormatter) and formatter.get_offset():
+        return
+    for loc, text in labels:
+        value, half_unit = label_value(text)
+        # ticks on a linear axis sit on round values: the label writes its tick exactly (1.5 as 1.5, not 2)
+        assert abs(value - loc) <= 1e-6 * half_unit, f"{where}: label {text!r} drawn at {loc!r}"
+    texts = [t for _, t in labels]
+    assert len(set(texts)) == len(texts), f"{where}: repeated labels {texts}"

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from figure_checks import assert_linear_ticks_state_their_positions, visible_tick_labels  # noqa: E402
 from layout_checks import layout_problems, legend_labels  # noqa: E402
 
 from winit_helpers.figures.fan_in import FanInPanel  # noqa: E402
-from winit_helpers.figures.depth import SAMPLE_CHOICES, DepthPanel, plan_runs, run_cost_ms  # noqa: E402
+from winit_helpers.figures.depth import SAMPLE_CHOICES, DepthPanel, plan_runs, run_cost_ms, tick_decimals  # noqa: E402
 from winit_helpers.figures.fix import FixPanel  # noqa: E402
 from winit_helpers.live import all_views  # noqa: E402
 from winit_helpers.live.fan_in import FAN_IN_STEPS  # noqa: E402
@@ -273,3 +274,48 @@ def test_the_depth_figure_keeps_its_most_recent_runs_within_its_memory(monkeypat
         assert sum(run.x.size for run in panel._cache.values()) <= 3 * 500 * 40 or len(kept) == 2
         direct = simulate(20, width, 1.0 / math.sqrt(width), n_samples=500, seed=4, keep="std")
         assert np.allclose(result.simulations[1].log10_std, direct.log10_std, atol=1e-9)
+
+
+@pytest.mark.parametrize("multiplier", [0.5, 0.6, 0.95, 1.0, 1.5, 2.0])
+@pytest.mark.parametrize("width", [2, 3, 10, 100])
+def test_the_growth_histogram_labels_state_their_ticks(multiplier, width):
+    """Notebook 3's growth-per-layer axis: each label is its tick's value to the last digit written (1.5, not 2)."""
+    view = all_views()["explore_fix"]()             # moved there as a learner would: the limits have a history
+    for depth in (100, 30, 1):
+        view.controls["depth"].value = depth
+        view.controls["multiplier"].value = multiplier
+        view.controls["width"].value = width
+        assert view.error is None, view.error
+        where = f"depth {depth}, multiplier {multiplier}, width {width}"
+        assert_linear_ticks_state_their_positions(view.panel.ax_factor.xaxis, where)
+        assert visible_tick_labels(view.panel.ax_factor.xaxis), f"{where}: no labelled tick"
+
+
+@pytest.mark.parametrize("ticks, decimals", [([0, 1.5, 3], 1), ([0.25, 0.5, 0.75], 2), ([0.4, 0.5, 0.6000000000000001], 1),
+                                             ([0, 10, 20], 0), ([0.495, 0.5], 3), ([1e-7, 2e-7], 6)])
+def test_tick_decimals_writes_every_tick_exactly(ticks, decimals):
+    assert tick_decimals(ticks) == decimals
+
+
+@pytest.mark.parametrize("scale", [0.001, 0.1, 1.0, 7.0, 10.0])
+def test_each_float_limit_label_sits_by_its_own_line_and_no_other_crosses_it(scale):
+    """float32's two lines lie close on a figure thousands of decades high: each label stays outside the pair."""
+    view = all_views()["explore_depth"]()
+    view.controls["depth"].value = 1000
+    view.controls["scale"].value = scale
+    panel = view.panel
+    panel.fig.canvas.draw()
+    renderer = panel.fig.canvas.get_renderer()
+    to_pixels = panel.ax.transData
+    ys = {key: to_pixels.transform((0, line.get_ydata()[0]))[1] for key, (line, _) in panel.limits.items()}
+    ax_box = panel.ax.get_window_extent(renderer)
+    for key, (line, text) in panel.limits.items():
+        inside = ax_box.y0 < ys[key] < ax_box.y1
+        if not inside:
+            continue
+        assert text.get_visible(), f"scale {scale}: {key} has a line in view but no label"
+        box = text.get_window_extent(renderer)
+        assert box.y0 - 1 <= ys[key] <= box.y1 + 1, f"scale {scale}: {key}'s label is not beside its line"
+        for other, y in ys.items():
+            if other != key and ax_box.y0 < y < ax_box.y1:
+                assert not box.y0 + 0.5 < y < box.y1 - 0.5, f"scale {scale}: {other}'s line crosses {key}'s label"

@@ -186,3 +186,78 @@ def test_the_figure_after_any_moves_is_the_figure_drawn_fresh(grid):
         for key in drawn:
             np.testing.assert_array_equal(np.asarray(drawn[key]), np.asarray(fresh[key]), err_msg=f"{key} {sw, sb, depth}")
         assert len(panel.q_theory.get_ydata()) == depth + 1
+
+
+def iterate(sw, sb, depth, c0=(0.2, 0.6, 0.99)):
+    """``(q, c)`` through layers 0 .. depth from q = 1 and the start correlations ``c0``, all by Gauss-Hermite.
+
+    One rule for both maps, so that c_l keeps every digit when q_l is tiny (scipy's quad stops at an absolute
+    1e-14, far above q = 1e-20).
+    """
+    q, c = [1.0], [np.array(c0)]
+    for _ in range(depth):
+        s = np.sqrt(q[-1])
+        q_next = sw ** 2 * np.sum(WZ * np.tanh(s * Z) ** 2) + sb ** 2
+        pair = [np.sum(W2 * np.tanh(s * Z1) * np.tanh(s * (ck * Z1 + np.sqrt(1 - ck * ck) * Z2))) for ck in c[-1]]
+        c.append((sw ** 2 * np.array(pair) + sb ** 2) / q_next)
+        q.append(q_next)
+    return np.array(q), np.array(c)
+
+
+def legend_lines_drawn(ax):
+    """Whether every entry of ``ax``'s legend names a line drawn (visible) in ``ax``."""
+    shown = {line.get_label() for line in ax.get_lines() if line.get_visible()}
+    return all(t.get_text() in shown for t in ax.get_legend().get_texts())
+
+
+@pytest.mark.parametrize("sw, depth", [(0.8, 60), (0.5, 30), (1.0, 60), (0.25, 60)])
+def test_without_bias_and_sigma_w_at_most_one_the_signal_fades_and_correlations_freeze(panel, sw, depth):
+    """sigma_b = 0, sigma_w <= 1: q* = 0, and c_l is not pulled to 1: it drifts down a little and stops."""
+    # independently: the variance map lies below the diagonal (no q* but 0) ...
+    qs = np.geomspace(1e-8, 10, 40)
+    assert all(sw ** 2 * np.sum(WZ * np.tanh(np.sqrt(q) * Z) ** 2) < q for q in qs)
+    # ... and the correlations only fall, a little, then stop, far from 1
+    q, c = iterate(sw, 0.0, depth)
+    assert q[-1] < 1e-2 and np.all(np.diff(c, axis=0) <= 1e-12)
+    assert np.all(c[0] - c[-1] < 0.07) and c[-1, 0] < 0.2
+    assert np.abs(c[-1] - c[-11]).max() < 1e-3
+    result = panel.update(sigma_w=sw, sigma_b=0.0, depth=depth)
+    for k in range(len(panel.c0)):
+        np.testing.assert_allclose(panel.c_theory[k].get_ydata(), c[:, k], atol=1e-6)
+    # what the figure says: q* = 0 exactly, no c*, no pull to c = 1, no fixed-point line listed
+    assert panel.ax_q.get_title() == "q* = 0" and result.drawn["q_star"] == 0.0
+    assert "no c*" in panel.ax_c.get_title() and "c* =" not in panel.ax_c.get_title()
+    assert "c -> 1" not in result.message and "pulled together" not in result.message
+    assert "q* = 0 " in result.message and "freezes" in result.message
+    assert not panel.q_star.get_visible() and not panel.c_star.get_visible()
+    assert legend_lines_drawn(panel.ax_q) and legend_lines_drawn(panel.ax_c)
+
+
+@pytest.mark.parametrize("sw, sb", [(0.8, 0.05), (0.5, 0.05), (1.0, 0.05)])
+def test_a_small_bias_gives_a_positive_q_star_and_pulls_correlations_to_one(panel, sw, sb):
+    """sigma_b > 0 (here the slider's smallest): q* > 0, c = 1 attracts, and the figure says so."""
+    assert q_star(sw, sb) > 1e-3 and chi1(sw, sb) < 1
+    q, c = iterate(sw, sb, 300)
+    assert np.all(c[-1] > 1 - 1e-4)
+    result = panel.update(sigma_w=sw, sigma_b=sb, depth=60)
+    assert panel.ax_c.get_title().startswith("c* = 1.000, depth scale")
+    assert "ordered" in result.message and "(c -> 1)" in result.message
+    assert panel.c_star.get_visible() and panel.c_star.get_ydata()[0] == 1.0
+    assert panel.q_star.get_visible() and panel.ax_q.get_title() == f"q* = {q_star(sw, sb):.4g}"
+    assert "fixed point q*" in [t.get_text() for t in panel.ax_q.get_legend().get_texts()]
+    assert "fixed point c*" in [t.get_text() for t in panel.ax_c.get_legend().get_texts()]
+
+
+@pytest.mark.parametrize("sw, sb, depth", [(0.8, 0.0, 60), (0.5, 0.0, 30), (2.5, 0.5, 30), (4.0, 0.0, 60),
+                                           (1.05, 0.0, 60), (1.0, 0.05, 30), (0.25, 0.0, 60)])
+def test_every_correlation_drawn_is_inside_the_axes_and_every_legend_entry_is_drawn(panel, sw, sb, depth):
+    result = panel.update(sigma_w=sw, sigma_b=sb, depth=depth)
+    lo, hi = panel.ax_c.get_ylim()
+    band_bottom = 1.05                       # the legend's band starts above the top of the data
+    for line in panel.c_theory + panel.c_sim:
+        y = line.get_ydata()
+        assert np.all((y >= lo) & (y <= band_bottom)), (line.get_label(), y.min(), lo)
+    assert lo < np.min(result.drawn["c_sim"]) and hi > band_bottom
+    assert min(panel.ax_c.get_yticks()) >= lo and max(panel.ax_c.get_yticks()) == 1.0
+    assert legend_lines_drawn(panel.ax_q) and legend_lines_drawn(panel.ax_c)
+    assert "-0.000" not in panel.ax_c.get_title()            # sigma_b = 0, chaotic: c* = 0 (tanh is odd)

@@ -255,3 +255,86 @@ def test_norm_panel_draws_each_seeds_own_network():
         ref = norm_stack(depth, NormPanel.width, 1.0, "layer", n_samples=NormPanel.n_samples, seed=seed)
         np.testing.assert_allclose(panel.g_line.get_ydata(), run.grad_norm, rtol=1e-12)
         np.testing.assert_allclose(panel.g_ref.get_ydata(), ref.grad_norm, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- legends at every end of every control
+def control_ends(widget):
+    """A control's settings to try: a drop-down's every option, a slider's two ends (a log slider's in its units)."""
+    if hasattr(widget, "options"):
+        return [o[1] if isinstance(o, tuple) else o for o in widget.options]
+    if hasattr(widget, "base"):
+        return [widget.base ** widget.min, widget.base ** widget.max]
+    return [widget.min, widget.max]
+
+
+def draws_in_view(line):
+    """Whether a line is visible and draws inside its axes: a finite point there (two for a line without markers,
+    whose one point alone draws nothing)."""
+    x, y = (np.asarray(d, dtype=float) for d in line.get_data())
+    if not line.get_visible() or line.axes is None or x.shape != y.shape:
+        return False
+    (x0, x1), (y0, y1) = sorted(line.axes.get_xlim()), sorted(line.axes.get_ylim())
+    inside = np.isfinite(x) & np.isfinite(y) & (x0 <= x) & (x <= x1) & (y0 <= y) & (y <= y1)
+    return inside.sum() >= (1 if line.get_marker() not in (None, "", " ", "None", "none") else 2)
+
+
+def legend_problems(fig, where):
+    """Legend entries that name nothing drawn, and labelled lines drawn but left out of every legend."""
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    lines = [line for ax in fig.axes for line in ax.get_lines()]
+    problems, named = [], set()
+    for legend in legends:
+        for text, key in zip(legend.get_texts(), legend.legend_handles):
+            label = text.get_text()
+            named.add(label)
+            artists = [line for line in lines if line.get_label() == label]
+            if artists:
+                problems += [f"{where}: '{label}' names a line that draws nothing in view"
+                             for line in artists if not draws_in_view(line)]
+                # the legend's key is a copy made with the legend: it must still look like the line
+                problems += [f"{where}: '{label}' is keyed with marker {key.get_marker()}, drawn with {line.get_marker()}"
+                             for line in artists[:1] if key.get_marker() != line.get_marker()]
+            # a key drawn for the legend alone (a star) stands for the unlabelled lines drawn with its marker
+            elif not any(draws_in_view(line) for line in lines
+                         if line.get_label().startswith("_") and line.get_marker() == key.get_marker()):
+                problems.append(f"{where}: '{label}' names nothing drawn")
+    problems += [f"{where}: '{line.get_label()}' is drawn but in no legend" for line in lines
+                 if not line.get_label().startswith("_") and draws_in_view(line) and line.get_label() not in named]
+    return problems
+
+
+def modern_views():
+    """The names of the live views built on this module's panels."""
+    from winit_helpers.live import modern
+    return sorted(name for name, f in vars(modern).items() if name.startswith("explore_") and callable(f))
+
+
+@pytest.mark.parametrize("name", modern_views())
+def test_every_legend_entry_names_a_drawn_line_at_every_end_of_every_control(name):
+    """At each combination of the controls' ends and options, and back (a legend left from the setting before)."""
+    import itertools
+    from winit_helpers.live import all_views
+    view = all_views()[name]()
+    problems = []
+    for setting in itertools.product(*(control_ends(w) for w in view.controls.values())):
+        for control, value in zip(view.controls, setting):
+            view.controls[control].value = value
+        assert view.error is None, view.error
+        problems += legend_problems(view.panel.fig, f"{name} at {dict(zip(view.controls, setting))}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_figures_say_where_there_is_no_theory():
+    """log n - 1/2 needs more keys than n = 2; the 1/scale law needs a norm: the titles and messages say so."""
+    attention = AttentionPanel()
+    result = attention.update(d_k=8, seq_len=2, seed=0)
+    assert "no theory: n = 2 keys are too few" in attention.ax_h.get_title()
+    assert "No theory line: log n − 1/2" in result.message
+    result = attention.update(d_k=8, seq_len=4, seed=0)
+    assert "no theory" not in attention.ax_h.get_title() and "No theory" not in result.message
+    assert "theory for N(0, 1) scores: log n − 1/2" in [t.get_text() for t in attention.legend.get_texts()]
+    norm = NormPanel()
+    result = norm.update(scale=2.0, norm="none", depth=10, seed=0)
+    assert "no 1/scale law without a norm" in norm.ax_g.get_title()
+    assert "the 1/scale law holds only with a norm" in result.message
+    assert len(norm.legend.get_texts()) == 3

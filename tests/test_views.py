@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from figure_checks import assert_legends_show_their_artists
+from figure_checks import assert_legends_show_their_artists, assert_linear_ticks_state_their_positions
 from winit_helpers.live import all_views
 from winit_helpers.live.core import QUIET_SECONDS
 
@@ -47,6 +47,10 @@ def test_every_control_at_every_extreme_draws_a_figure(name):
                 assert bytes(view.image.value) != before, f"{name}: moving {control_name} to {value} changed nothing"
             assert getattr(view.result, "message", "") != ""
             assert_legends_show_their_artists(view.panel.fig, f"{name}: {control_name} = {value}")
+            for ax in view.panel.fig.axes:
+                if ax.get_visible():
+                    for axis in (ax.xaxis, ax.yaxis):
+                        assert_linear_ticks_state_their_positions(axis, f"{name}: {control_name} = {value}")
         control.value = start
 
 

@@ -98,6 +98,15 @@ PREVIEW_MS, PREVIEW_ABOVE_MS, PREVIEW_AFTER_S, PARTIAL_ABOVE_MS = 100.0, 600.0, 
 TURN_LAYERS = 4
 
 
+def tick_decimals(ticks, most=6):
+    """The fewest decimals (0 to ``most``) that write every tick exactly: 0.25 needs 2, 1.5 needs 1, 20 none."""
+    ticks = np.asarray(ticks, dtype=float)
+    for decimals in range(most + 1):
+        if np.all(np.abs(np.round(ticks, decimals) - ticks) <= 1e-9 * np.maximum(1.0, np.abs(ticks))):
+            return decimals
+    return most
+
+
 def _runs(n_seeds, n_samples):
     return f"1 run of {n_samples} inputs" if n_seeds == 1 else f"{n_seeds} runs of {n_samples} inputs"
 
@@ -423,9 +432,8 @@ class DepthPanel(Panel):
         counts, _ = np.histogram(factors, bins=edges)
         self.bars.set_data(counts, edges)
         self.ax_factor.set_xlim(xlim)
-        # as many decimals as the ticks' step needs, so that no two tick labels read alike
-        step = np.diff(self.ax_factor.xaxis.get_major_locator().tick_values(*xlim)[:2])[0]
-        self._factor_decimals = max(0, -int(np.floor(np.log10(step) + 1e-9)))
+        # as many decimals as the ticks need to be written exactly (a tick at 1.5 reads 1.5, not 2)
+        self._factor_decimals = tick_decimals(self.ax_factor.xaxis.get_major_locator().tick_values(*xlim))
         # a partial first look's counts grow to the full figure's in a moment: the axis is made for those at once
         tallest = counts.max() * (depth / partial if partial else 1)
         self.ax_factor.set_ylim(steady_range(self.ax_factor.get_ylim(), 0, tallest * 1.15, floor=0, fill=0.5,
@@ -528,16 +536,22 @@ class DepthPanel(Panel):
         x, y = corners[loc]
         taken.append((x, y, x + lw, y + lh))
 
-        # each float limit's label: next to its line, at either end, on the side no curve is on; else hidden
+        # each float limit's label: next to its line, at either end, on the side no curve and no other limit line
+        # is on (an overflow's above its line first, an underflow's below: a pair of close lines keeps both labels
+        # outside it); else hidden
+        fracs = {key: (line.get_ydata()[0] - ylo) / (yhi - ylo) for key, (line, _) in self.limits.items()
+                 if line.get_visible()}
         for (dtype, bound), (line, text) in self.limits.items():
             frac = (line.get_ydata()[0] - ylo) / (yhi - ylo)
+            others = [f for key, f in fracs.items() if key != (dtype, bound)]
             place = None
             if 0.0 < frac < 1.0:
                 tw, th = _text_size(text, renderer, ax_box)
-                for ha, va in (("right", "top"), ("right", "bottom"), ("left", "top"), ("left", "bottom")):
+                sides = ("bottom", "top") if bound == "max" else ("top", "bottom")
+                for ha, va in [(ha, va) for ha in ("right", "left") for va in sides]:
                     x0 = 1 - 0.01 - tw if ha == "right" else 0.01
                     y0 = frac - th if va == "top" else frac
-                    if free((x0, y0, x0 + tw, y0 + th)):
+                    if free((x0, y0, x0 + tw, y0 + th)) and not any(y0 < f < y0 + th for f in others):
                         place = (ha, va, x0, y0, tw, th)
                         break
             if place is None:

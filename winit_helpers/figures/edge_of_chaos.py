@@ -32,6 +32,33 @@ NAMED_POINTS = {
 
 SW_RANGE, SB_RANGE = (0.25, 4.0), (0.0, 3.0)
 
+#: the correlation axis' lower ends: the first that holds every point drawn (a finite network's correlations
+#: wander below 0, by a few tenths at width 500); few rungs, so the axis and its cached background rarely change
+C_BOTTOMS = (-0.05, -0.55, -1.05)
+
+Q_LEGEND = dict(loc="upper center", frameon=False, ncol=3, borderaxespad=0.2, handlelength=1.5, columnspacing=1.0)
+C_LEGEND = dict(loc="upper center", frameon=False, ncol=4, borderaxespad=0.2, handlelength=1.5, columnspacing=1.0,
+                title="start correlation; lines: theory, dots: simulation")
+
+
+def signal_dies(sigma_w, sigma_b):
+    """Whether q* = 0 exactly (tanh): sigma_b = 0 and sigma_w <= 1.
+
+    Then ``q_next = sigma_w**2 E[tanh(u)**2] < sigma_w**2 E[u**2] <= q`` for every q > 0: no fixed point but 0.
+    For sigma_w > 1 the map's slope at 0 is sigma_w**2 > 1 and a q* > 0 exists; any sigma_b > 0 makes q* > 0.
+    The root finder stops a hair above 0 (about 1e-13 at sigma_w = 1), so this is decided here, exactly.
+    """
+    return float(sigma_b) == 0.0 and float(sigma_w) <= 1.0
+
+
+def correlation_limits(values):
+    """y limits of the correlation panel: the first of :data:`C_BOTTOMS` below every value, up to 1.05, and a band
+    above for the legend, the same share of the height whatever the bottom."""
+    values = np.asarray(values, float)
+    lo = np.nanmin(values) if np.isfinite(values).any() else 0.0
+    bottom = next((b for b in C_BOTTOMS if b <= lo), C_BOTTOMS[-1])
+    return bottom, 1.05 + (1.05 - bottom) * LEGEND_BAND / (1 - LEGEND_BAND) * 1.25
+
 
 def phase_grid(n_w=90, n_b=70):
     """``(sigma_w, sigma_b, chi_1)`` on the grid the phase diagrams show (about a second: compute it once)."""
@@ -115,22 +142,16 @@ class ChaosPanel(Panel):
         ax.set_yscale("log")
         ax.set_xlabel("layer l")
         ax.set_ylabel("variance $q_l$ of the pre-activations")
-        # every legend sits in a band above the data (the limits keep it free), so no curve runs under it
-        ax.legend(fontsize=font_size(8), loc="upper center", frameon=False, ncol=3, borderaxespad=0.2,
-                  handlelength=1.5, columnspacing=1.0)
         ax = self.ax_c
         self.c_theory, self.c_sim = [], []
         for c0, color in zip(self.c0, CORR_COLORS):
             self.c_theory.append(ax.plot([], [], color=color, linewidth=1.5, label=f"$c_0$ = {c0}")[0])
             self.c_sim.append(ax.plot([], [], "o", color=color, ms=3, alpha=0.7)[0])
         self.c_star = ax.axhline(1, color="C1", linewidth=1, label="fixed point c*")
-        ax.set_ylim(-0.05, 1.05 + 1.1 * LEGEND_BAND / (1 - LEGEND_BAND) * 1.25)
-        ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+        self._set_correlation_limits(correlation_limits([0.0]))
         ax.set_xlabel("layer l")
         ax.set_ylabel("correlation $c_l$ of two inputs")
-        ax.legend(fontsize=font_size(8), loc="upper center", frameon=False, ncol=4, borderaxespad=0.2,
-                  handlelength=1.5, columnspacing=1.0, title="start correlation; lines: theory, dots: simulation",
-                  title_fontsize=font_size(7))
+        self._legends(fixed_points=True)
         ax = self.ax_d
         (self.d_theory,) = ax.plot([], [], **THEORY, label=r"theory $\sqrt{2 q_l (1 - c_l)}$")
         (self.d_sim,) = ax.plot([], [], "o-", color=CORR_COLORS[2], ms=3, linewidth=1,
@@ -143,6 +164,22 @@ class ChaosPanel(Panel):
         for ax in (self.ax_q, self.ax_c, self.ax_d):
             ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))     # layers are whole numbers
         self._runs = {}
+
+    def _legends(self, fixed_points):
+        """The legends of the q and c panels, listing the fixed-point lines only when they are drawn."""
+        # every legend sits in a band above the data (the limits keep it free), so no curve runs under it
+        self.ax_q.legend(handles=[self.q_theory, self.q_sim] + ([self.q_star] if fixed_points else []),
+                         fontsize=font_size(8), **Q_LEGEND)
+        self.ax_c.legend(handles=self.c_theory + ([self.c_star] if fixed_points else []), fontsize=font_size(8),
+                         title_fontsize=font_size(7), **C_LEGEND)
+        self._fixed_points_listed = fixed_points
+
+    def _set_correlation_limits(self, limits):
+        """Set the correlation panel's y limits and its ticks, every 0.2 from the bottom's rung up to 1."""
+        ticks = [t for t in np.round(np.arange(-1.0, 1.01, 0.2), 1) + 0.0 if t >= limits[0]]
+        if list(self.ax_c.get_yticks()) != ticks:
+            self.ax_c.set_yticks(ticks)
+        set_limits(self.ax_c, y=limits)
 
     def _computed(self, sigma_w, sigma_b, depth):
         """Theory and simulation for (sigma_w, sigma_b) through ``depth`` layers.
@@ -181,35 +218,54 @@ class ChaosPanel(Panel):
         self.point.set_data([sigma_w], [sigma_b])
         self.ax_phase.set_title(f"σ_w = {sigma_w:.2f}, σ_b = {sigma_b:.2f}: χ₁ = {th.chi1:.3f} ({th.phase})",
                                 fontsize=font_size(10))
+        # sigma_b = 0, sigma_w <= 1: q_l -> 0, where tanh is linear and the correlation map is the identity; each
+        # c_l freezes where it is (it drifts down a little first: E[tanh tanh] / E[tanh^2] <= c for 0 <= c <= 1), so
+        # there is no c* and no pull to c = 1; with nothing pulling, a finite network's correlations random-walk
+        dies = signal_dies(sigma_w, sigma_b)
+        q_star = 0.0 if dies else th.q_star
+        if dies == self._fixed_points_listed:
+            self._legends(fixed_points=not dies)
         self.q_theory.set_data(layers, np.maximum(th.q, FLOOR))
         self.q_sim.set_data(layers, np.maximum(run.q, FLOOR))
-        self.q_star.set_ydata([max(th.q_star, FLOOR)] * 2)
-        self.q_star.set_visible(th.q_star > 0)
-        values = np.concatenate([th.q, run.q, [th.q_star] if th.q_star > 0 else []])
+        self.q_star.set_ydata([max(q_star, FLOOR)] * 2)
+        self.q_star.set_visible(q_star > 0)
+        values = np.concatenate([th.q, run.q, [q_star] if q_star > 0 else []])
         set_limits(self.ax_q, y=log_limits_with_band(self.ax_q, values))
-        self.ax_q.set_title(f"q* = {th.q_star:.4g}", fontsize=font_size(10))
+        self.ax_q.set_title(f"q* = {q_star:.4g}", fontsize=font_size(10))
         for k in range(len(self.c0)):
             self.c_theory[k].set_data(layers, th.c[:, k])
             self.c_sim[k].set_data(layers, run.c[:, k])
-        self.c_star.set_ydata([th.c_star] * 2)
-        xi = "infinite" if not np.isfinite(th.depth_scale) else f"{th.depth_scale:.3g} layers"
-        self.ax_c.set_title(f"c* = {th.c_star:.3f}, depth scale $\\xi_c$ = {xi}", fontsize=font_size(10))
+        c_star = np.nan if dies else th.c_star
+        self.c_star.set_ydata([1.0 if dies else c_star] * 2)
+        self.c_star.set_visible(not dies)
+        self._set_correlation_limits(correlation_limits(np.concatenate([th.c.ravel(), run.c.ravel()])))
+        if dies:
+            self.ax_c.set_title("q* = 0, no c*: in theory each $c_l$ freezes as $q_l \\to 0$", fontsize=font_size(10))
+        else:
+            xi = "infinite" if not np.isfinite(th.depth_scale) else f"{th.depth_scale:.3g} layers"
+            # at sigma_b = 0 the chaotic c* is 0 (tanh is odd): no "-0.000" from the root finder's last digit
+            self.ax_c.set_title(f"c* = {np.round(c_star, 3) + 0.0:.3f}, depth scale $\\xi_c$ = {xi}",
+                                fontsize=font_size(10))
         self.d_theory.set_data(layers, np.maximum(dist_theory, FLOOR))
         self.d_sim.set_data(layers, np.maximum(run.distance[:, 2], FLOOR))
         d = np.concatenate([dist_theory, run.distance[:, 2]])
         set_limits(self.ax_d, y=log_limits_with_band(self.ax_d, d))
         for ax in (self.ax_q, self.ax_c, self.ax_d):
             set_limits(ax, x=(-0.5, depth_axis_end(depth, ax.get_xlim()[1])))
-        if th.phase == "chaotic":
+        if dies:
+            story = ("sigma_b = 0, sigma_w <= 1: every signal fades (q_l -> 0) and near 0 tanh is linear, so no c* pulls "
+                     "correlations anywhere: in theory each drifts down a little, then freezes, and a finite network's "
+                     "wander; only the distance between inputs shrinks, with q")
+        elif th.phase == "chaotic":
             story = "chaotic: nearby inputs are pulled apart, to correlation c*"
         elif th.phase == "ordered":
             story = "ordered: every pair of inputs is pulled together (c -> 1)"
         else:
             story = "at the edge of chaos: correlations change slowly, over many layers"
-        message = (f"chi_1 = {th.chi1:.3f} (measured {chi_sim:.3f}), q* = {th.q_star:.3g} "
+        message = (f"chi_1 = {th.chi1:.3f} (measured {chi_sim:.3f}), q* = {q_star:.3g} "
                    f"(measured at layer {depth}: {run.q[-1]:.3g}); {story}.")
         drawn = {"point": (sigma_w, sigma_b), "layers": layers, "q_theory": th.q, "q_sim": run.q,
-                 "q_star": th.q_star, "c_theory": th.c, "c_sim": run.c, "c_star": th.c_star,
-                 "distance_theory": dist_theory, "distance_sim": run.distance[:, 2],
-                 "chi1": th.chi1, "chi1_measured": chi_sim, "depth_scale": th.depth_scale, "phase": th.phase}
+                 "q_star": q_star, "c_theory": th.c, "c_sim": run.c, "c_star": c_star,
+                 "distance_theory": dist_theory, "distance_sim": run.distance[:, 2], "chi1": th.chi1,
+                 "chi1_measured": chi_sim, "depth_scale": np.nan if dies else th.depth_scale, "phase": th.phase}
         return ChaosResult(th, run, drawn, message)

@@ -2,7 +2,8 @@
 
 * :class:`SpectrumPanel`: the input-output Jacobian's singular values, orthogonal against Gaussian weights,
   and the spread of their squares by depth with its theory (:func:`winit_helpers.isometry.jacobian_spread`);
-* :class:`LSUVPanel`: each layer's std before and after LSUV, and how many rescalings each layer took;
+* :class:`LSUVPanel`: the std LSUV measures at each layer, before and after LSUV, and how many rescalings each
+  layer took;
 * :class:`ResidualPanel`: the residual stream's mean square through depth, with the theory ``(1 + a^2)^l``
   for every rule of :data:`RESIDUAL_RULES`.
 
@@ -98,8 +99,9 @@ class SpectrumPanel(Panel):
         for scheme, color in SCHEME_COLORS.items():
             self.stairs[scheme] = self.ax_sv.stairs(np.zeros(len(SV_BINS) - 1), SV_BINS, color=color, linewidth=1.8,
                                                     label=f"{scheme} weights")
+            # the theory is the infinitely wide network's: a width-n one's spread cannot pass n - 1 (see update)
             (self.theory_lines[scheme],) = self.ax_sp.plot([], [], **{**THEORY, "color": color},
-                                                           label=f"{scheme}: theory")
+                                                           label=f"{scheme}: theory (infinitely wide)")
             (self.dots[scheme],) = self.ax_sp.plot([], [], "o", color=color, ms=3.5, label=f"{scheme}: measured")
         self.ax_sv.axvline(0.0, color="black", linewidth=0.8, linestyle=":")
         self.ax_sv.set_xlabel("log10 singular value of the Jacobian (0 = length kept; left edge: 1e-6 or less)")
@@ -108,7 +110,7 @@ class SpectrumPanel(Panel):
         self.ax_sv.legend(fontsize=font_size(8), loc="upper left", frameon=False, ncol=2)
         self.ax_sp.set_xlabel("depth (layers)")
         self.ax_sp.set_ylabel("spread Var(λ) / mean(λ)²,  λ = s²")
-        self.ax_sp.legend(fontsize=font_size(8), loc="upper left", frameon=False, ncol=2)
+        self.ax_sp.legend(fontsize=font_size(8), loc="upper left", frameon=False, ncol=1)
         self.ax_sp.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))         # depths are whole numbers
 
     def update(self, depth=16, width=100, activation="tanh", q_star=0.1, seed=0):
@@ -137,9 +139,12 @@ class SpectrumPanel(Panel):
         self.fig.suptitle(f"input-output Jacobian of {depth} layers of width {width}: {where}", fontsize=font_size(11))
         self.ax_sv.set_title("its singular values (one network)", fontsize=font_size(10))
         self.ax_sp.set_title("spread of the squared singular values by depth", fontsize=font_size(10))
+        # n eigenvalues have Var / mean² at most n - 1, reached with all the length in one direction: the theory's
+        # line, linear in depth, leaves any finite width behind
         message = ("spread of J Jᵀ's eigenvalues at this depth: " + "; ".join(
             f"{s} {spreads[s][-1]:.3g} (theory {theory[s]:.3g})" for s in SCHEME_COLORS)
-            + ". 0 is perfect isometry.")
+            + f". 0 is perfect isometry. The theory is for infinitely wide layers: at width {width} the spread "
+              f"cannot exceed {width - 1}.")
         drawn = {"layers": layers, "histogram": hist, "theory_line": lines, "measured": spreads,
                  "setting": (sw, sb, q0)}
         return SpectrumResult(spreads, svs, theory, drawn, message)
@@ -148,16 +153,20 @@ class SpectrumPanel(Panel):
 # --------------------------------------------------------------------------- LSUV
 @dataclass
 class LSUVView:
-    before: np.ndarray      # std of each layer's pre-activations with the start weights
+    before: np.ndarray      # std of each layer's pre-activations x @ W with the start weights
     after: np.ndarray       # the same after LSUV
     lsuv: iso.LSUVResult
     saturated: float        # fraction of tanh units with |tanh(h)| > 0.99 after LSUV (0 for relu)
-    drawn: dict             # "layers", "before", "after", "target", "iterations"
+    #: "layers"; "measured_before", "measured_after": the curves drawn, the std of what LSUV measures (x @ W, or
+    #: activation(x @ W) with measure "post"); "before", "after" (x @ W, as above); "target", "iterations", "converged"
+    drawn: dict
     message: str
+    measured_before: np.ndarray = None   # std of what LSUV measures at each layer, start weights (drawn)
+    measured_after: np.ndarray = None    # the same after LSUV (drawn): the quantity that meets the target
 
 
 class LSUVPanel(Panel):
-    """Per-layer std before and after LSUV, and how many rescalings each layer took."""
+    """Per-layer std of what LSUV measures, before and after LSUV, and how many rescalings each layer took."""
     figsize = (10, 4)
     input_std = 3.0       # raw, unnormalised data: LSUV does not care
     target = 1.0          # the std LSUV aims for
@@ -169,7 +178,8 @@ class LSUVPanel(Panel):
         super().__init__(fig)
 
     def _computed(self, depth, width, activation, measure, start, tol, max_iter, seed, stop=None):
-        """``(LSUV result, stds before, stds after)`` for ``depth`` layers (``stop``: see :func:`iso.lsuv`).
+        """``(LSUV result, stds before, stds after)`` for ``depth`` layers (``stop``: see :func:`iso.lsuv`); each stds
+        array has two rows, the std of x @ W and of activation(x @ W) at every layer.
 
         LSUV goes layer by layer and each layer's scale depends only on the layers before it, so the first l layers
         of a deeper run are the run of l layers: the deepest computed for the last few settings is kept and cut, and
@@ -190,8 +200,7 @@ class LSUVPanel(Panel):
                                 stop=stop)
                 result = iso.LSUVResult(*(np.concatenate([getattr(done, f), getattr(more, f)])
                                           for f in ("weights", "iterations", "std", "converged")), more.output)
-            before = propagate(x, list(w), activation).z_std
-            after = propagate(x, list(result.weights), activation).z_std
+            before, after = (self._stds(x, weights, activation) for weights in (w, result.weights))
             self._runs.pop(key, None)
             self._runs[key] = (depth, result, before, after)
             while len(self._runs) > 8:
@@ -201,7 +210,13 @@ class LSUVPanel(Panel):
             return result, before, after
         cut = iso.LSUVResult(result.weights[:depth], result.iterations[:depth], result.std[:depth],
                              result.converged[:depth])
-        return cut, before[:depth], after[:depth]
+        return cut, before[:, :depth], after[:, :depth]
+
+    @staticmethod
+    def _stds(x, weights, activation):
+        """Rows: the std of x @ W and of activation(x @ W) at each layer, the two quantities LSUV may measure."""
+        stats = propagate(x, list(weights), activation)
+        return np.stack([stats.z_std, stats.h_std])
 
     def _lsuv(self, depth, width, activation, measure, start, tol, max_iter, seed, stop=None):
         """:meth:`_computed` and the share of saturated tanh units after LSUV (0 for other activations)."""
@@ -241,7 +256,6 @@ class LSUVPanel(Panel):
         self.target_line = ax.axhline(self.target, **THEORY, label=f"target std {self.target:g}")
         ax.set_yscale("log")
         ax.set_xlabel("layer")
-        ax.set_ylabel("std of the layer's output x @ W")
         ax.legend(fontsize=font_size(8), loc="upper center", frameon=False, ncol=3)
         # one bar per possible layer, made once: an update sets heights and colours and hides the bars past the depth
         # (bars made afresh on every move would force the whole figure to be drawn again)
@@ -256,12 +270,19 @@ class LSUVPanel(Panel):
         depth, width = int(depth), int(width)
         if not 1 <= depth <= self.max_depth:
             raise ValueError(f"depth must be between 1 and {self.max_depth} for this figure, got {depth}")
-        result, before, after, saturated = self._lsuv(depth, width, activation, measure, start, tol, max_iter, seed)
+        result, stds_before, stds_after, saturated = self._lsuv(depth, width, activation, measure, start, tol,
+                                                                max_iter, seed)
+        (before, post_before), (after, post_after) = stds_before, stds_after
+        # the curves show what LSUV measured, the quantity the target applies to
+        measured_before, measured_after = (before, after) if measure == "pre" else (post_before, post_after)
         layers = np.arange(1, depth + 1)
-        self.before.set_data(layers, before)
-        self.after.set_data(layers, after)
+        self.before.set_data(layers, measured_before)
+        self.after.set_data(layers, measured_after)
+        measured = "the layer's output x @ W" if measure == "pre" else f"{activation}(x @ W), what LSUV measured"
+        self.ax_std.set_ylabel(f"std of {measured}")
         set_limits(self.ax_std, x=(0, depth_axis_end(depth, self.ax_std.get_xlim()[1] - 0.5) + 0.5),
-                   y=log_limits_with_band(self.ax_std, np.concatenate([before, after, [self.target]])))
+                   y=log_limits_with_band(self.ax_std, np.concatenate([measured_before, measured_after,
+                                                                       [self.target]])))
         for k, bar in enumerate(self.bars):
             shown = k < depth
             if bar.get_visible() != shown:
@@ -279,17 +300,28 @@ class LSUVPanel(Panel):
         self.fig.suptitle(f"LSUV on {depth} {activation} layers of width {width}, {start} start, "
                           f"measuring {where}", fontsize=font_size(11))
         self.ax_std.set_title(f"input std {self.input_std:g}, {self.n_samples} samples", fontsize=font_size(10))
-        if result.converged.all():
+        if result.converged.all() and measure == "pre":
             message = (f"every layer reached variance 1 within {tol:g}, in at most {result.iterations.max()} "
                        f"rescaling(s); layer outputs now have std {after.min():.3f} to {after.max():.3f}.")
+        elif result.converged.all():
+            # LSUV scaled the activation's output to the target; x @ W, before it, has another std (about 1.7 for
+            # relu: std(relu(h)) = 0.58 std(h) for a Gaussian h)
+            message = (f"every layer's {activation}(x @ W) reached variance 1 within {tol:g}, in at most "
+                       f"{result.iterations.max()} rescaling(s): it now has std {post_after.min():.3f} to "
+                       f"{post_after.max():.3f} (plotted); x @ W, before the activation, has std {after.min():.3f} "
+                       f"to {after.max():.3f}.")
         else:
             message = (f"{(~result.converged).sum()} of {depth} layers never reached variance 1 in {max_iter} "
-                       f"rescalings: the weights grew until the pre-activations have std up to {after.max():.3g}"
+                       f"rescalings: " + ("" if measure == "pre" else
+                                          f"{activation}(x @ W) got no further than std {post_after.max():.3f} "
+                                          f"(plotted) while ")
+                       + f"the weights grew until the pre-activations have std up to {after.max():.3g}"
                        + (f" and {saturated:.0%} of the tanh units are saturated (|tanh| > 0.99)." if activation == "tanh"
                           else "."))
-        drawn = {"layers": layers, "before": before, "after": after, "target": self.target,
-                 "iterations": result.iterations, "converged": result.converged}
-        return LSUVView(before, after, result, saturated, drawn, message)
+        drawn = {"layers": layers, "measured_before": measured_before, "measured_after": measured_after,
+                 "before": before, "after": after, "target": self.target, "iterations": result.iterations,
+                 "converged": result.converged}
+        return LSUVView(before, after, result, saturated, drawn, message, measured_before, measured_after)
 
 
 # --------------------------------------------------------------------------- residual networks

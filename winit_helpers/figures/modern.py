@@ -13,7 +13,7 @@ figure; each update returns what it drew (``result.drawn``) and a one-line ``mes
 """
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -38,6 +38,24 @@ class Result:
     drawn: dict
     message: str
     values: dict = field(default_factory=dict)
+
+
+def set_line(line, x, y):
+    """``line.set_data(x, y)`` for a line without markers: one point alone draws no line, so it gets a dash."""
+    line.set_data(x, y)
+    line.set(marker="_" if len(x) == 1 else "None", markersize=12, markeredgewidth=line.get_linewidth())
+
+
+def legend_of(legend, handles, make):
+    """``legend`` while it shows ``handles`` as they are drawn, else ``make(handles=handles)`` in its place. A legend
+    copies its handles' looks when it is made: it is made again when the entries or their markers change, and only
+    then (a new legend costs a redraw of the figure)."""
+    if legend is not None:
+        shown = [(text.get_text(), key.get_marker()) for text, key in zip(legend.get_texts(), legend.legend_handles)]
+        if shown == [(h.get_label(), h.get_marker()) for h in handles]:
+            return legend
+        legend.remove()
+    return make(handles=handles)
 
 
 # --------------------------------------------------------------------------- attention
@@ -65,6 +83,8 @@ class AttentionPanel(Panel):
         # the legend is the figure's, in a band below the axes: inside any axes it would cover a curve at
         # some d_k and n (the curves reach every corner as n runs from 2 to 1024)
         self.fig.subplots_adjust(left=0.08, right=0.985, bottom=0.29, top=0.8, wspace=0.3)
+        self.legend_style = dict(loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=font_size(8),
+                                 frameon=False)
         self.ax_row, self.ax_h, self.ax_max = self.fig.subplots(1, 3)
         self.row_lines, self.h_lines, self.max_lines, self.h_marks, self.max_marks = {}, {}, {}, {}, {}
         for scaled, color in SCALED_COLORS.items():
@@ -90,11 +110,15 @@ class AttentionPanel(Panel):
         self.ax_h.set_ylim(0, 1.08 * np.log(self.max_keys))
         self.ax_max.set_ylabel("largest weight")
         self.ax_max.set_ylim(0, 1.02)
-        star = Line2D([], [], linestyle="none", marker="*", ms=11, color="white", mec="black", mew=0.8,
-                      label="star: the d_k of the left panel")
-        handles = [self.h_lines[True], self.h_lines[False], self.h_theory, self.h_uniform, star]
-        self.legend = self.fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=3,
-                                      fontsize=font_size(8), frameon=False)
+        self.star = Line2D([], [], linestyle="none", marker="*", ms=11, color="white", mec="black", mew=0.8,
+                           label="star: the d_k of the left panel")
+        self.legend_handles(theory=True)
+
+    def legend_handles(self, theory):
+        """The figure's legend, with the theory line or without it (where there is none)."""
+        handles = [self.h_lines[True], self.h_lines[False], *([self.h_theory] if theory else []), self.h_uniform,
+                   self.star]
+        self.legend = legend_of(getattr(self, "legend", None), handles, partial(self.fig.legend, **self.legend_style))
 
     def update(self, d_k=64, seq_len=64, seed=0):
         d_k, seq_len = int(round(d_k)), int(round(seq_len))
@@ -114,19 +138,29 @@ class AttentionPanel(Panel):
             self.max_marks[scaled].set_data([d_k], [stats[scaled].max_weight])
         theory = float(iid_softmax_entropy(seq_len, 1.0))
         self.h_theory.set_data(self.d_ks, np.full(self.d_ks.size, theory))
+        # log n - 1/2 takes the row's sum of exp(s_j) to be n times its mean: it needs n above e^(score variance)
+        # = e, so at n = 2 there is no theory line (nor its legend entry)
+        has_theory = bool(np.isfinite(theory))
+        self.h_theory.set_visible(has_theory)
+        self.legend_handles(theory=has_theory)
         self.h_uniform.set_data(self.d_ks, np.full(self.d_ks.size, np.log(seq_len)))
         self.max_uniform.set_data(self.d_ks, np.full(self.d_ks.size, 1 / seq_len))
         if seq_len > self.max_keys:
             raise ValueError(f"seq_len must be at most {self.max_keys}, got {seq_len}")
         self.ax_row.set_title(f"one row, d_k = {d_k}, n = {seq_len} keys", fontsize=font_size(10))
         self.ax_h.set_title(f"mean entropy of {self.n_rows} rows at d_k = {d_k}:\n"
-                            f"{stats[True].entropy:.2f} scaled, {stats[False].entropy:.2f} unscaled", fontsize=font_size(9))
+                            f"{stats[True].entropy:.2f} scaled, {stats[False].entropy:.2f} unscaled"
+                            + ("" if has_theory else f"\n(no theory: n = {seq_len} keys are too few)"),
+                            fontsize=font_size(9))
         self.ax_max.set_title(f"mean largest weight at d_k = {d_k}:\n"
                               f"{stats[True].max_weight:.2f} scaled, {stats[False].max_weight:.2f} unscaled",
                               fontsize=font_size(9))
         message = (f"d_k = {d_k}, {seq_len} keys, mean over {self.n_rows} rows: score variance "
                    f"{stats[False].score_var:.3g} unscaled (theory {d_k}), {stats[True].score_var:.3g} scaled (theory 1); "
                    f"softmax gradient norm {stats[False].grad_norm:.3f} unscaled, {stats[True].grad_norm:.3f} scaled.")
+        if not has_theory:
+            message += (f" No theory line: log n − 1/2 assumes the sum of the n terms exp(s_j) is close to n times "
+                        f"their mean, which needs n above e (e to the score variance 1); with {seq_len} keys it is not.")
         drawn = {"row": rows, "curves": curves, "theory_entropy": theory,
                  "marker": {s: (d_k, stats[s].entropy, stats[s].max_weight) for s in (True, False)}}
         return Result(drawn, message, {"stats": stats})
@@ -169,6 +203,8 @@ class NormPanel(Panel):
     def draw(self):
         # the legend is the figure's, below the axes: inside them it would cover a curve at some scale and norm
         self.fig.subplots_adjust(left=0.09, right=0.98, bottom=0.31, top=0.76, wspace=0.27)
+        self.legend_style = dict(loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=font_size(8),
+                                 frameon=False)
         self.ax_f, self.ax_g = self.fig.subplots(1, 2)
         (self.f_ref,) = self.ax_f.plot([], [], color="gray", linewidth=1.2, label="the same network at scale 1")
         (self.f_line,) = self.ax_f.plot([], [], "o-", ms=3, color="C0", label="outputs at this scale")
@@ -182,21 +218,27 @@ class NormPanel(Panel):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))   # layers are whole numbers
         self.ax_f.set_ylabel("std of layer l's output")
         self.ax_g.set_ylabel("|dLoss/dW_l|")
-        self.legend = self.fig.legend(handles=[self.f_ref, self.f_line, self.g_line, self.g_theory], loc="lower center",
-                                      bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=font_size(8), frameon=False)
+        self.legend_handles(theory=True)
+
+    def legend_handles(self, theory):
+        """The figure's legend, with the 1/scale law or without it (without a norm)."""
+        handles = [self.f_ref, self.f_line, self.g_line, *([self.g_theory] if theory else [])]
+        self.legend = legend_of(getattr(self, "legend", None), handles, partial(self.fig.legend, **self.legend_style))
 
     def update(self, scale=1.0, norm="layer", depth=50, seed=0):
         depth = int(depth)
         run, ref = self.run(scale, norm, depth, seed), self.run(1.0, norm, depth, seed)
         layers = np.arange(1, depth + 1)
-        self.f_ref.set_data(layers, ref.out_std)
+        set_line(self.f_ref, layers, ref.out_std)
         self.f_line.set_data(layers, run.out_std)
-        self.g_ref.set_data(layers, ref.grad_norm)
+        set_line(self.g_ref, layers, ref.grad_norm)
         self.g_line.set_data(layers, run.grad_norm)
+        # the 1/scale law rests on L(c W) = L(W), which only a norm gives: without one, no theory line
         normed = norm != "none"
         theory = ref.grad_norm * grad_scale_with_norm(scale) if normed else None
-        self.g_theory.set_data(layers, theory if normed else [])
+        set_line(self.g_theory, *((layers, theory) if normed else ([], [])))
         self.g_theory.set_visible(normed)
+        self.legend_handles(theory=normed)
         # with a norm the gradients are those at scale 1 divided by the scale: the gradient axis holds them for
         # every scale the slider offers (1/scale_span to scale_span), so moving it redraws only the curves (and,
         # holding the same band around the scale-1 gradients without a norm, switching the norm at scale 1 too)
@@ -218,7 +260,8 @@ class NormPanel(Panel):
         self.ax_f.set_title(f"{NORM_LABELS[norm]}, weight std = {scale:.3g}/sqrt({self.width}):\n"
                             f"last output std {run.out_std[-1]:.3g}", fontsize=font_size(9))
         self.ax_g.set_title(f"gradients: {ratio:.3g} × those at scale 1"
-                            + (f"\n(theory 1/scale = {1 / scale:.3g})" if normed else "\n(median over the layers)"),
+                            + (f"\n(theory 1/scale = {1 / scale:.3g})" if normed
+                               else "\n(median; no 1/scale law without a norm)"),
                             fontsize=font_size(9))
         self.fig.suptitle(f"{depth} linear layers of width {self.width}, "
                           + (f"each followed by {NORM_LABELS[norm]}" if normed else "no normalisation"),
@@ -229,7 +272,8 @@ class NormPanel(Panel):
                        f"the weights by {ratio / scale:.3g} times as much relative to their size (1/scale² = {1 / scale ** 2:.3g}).")
         else:
             message = (f"no norm: the output std after {depth} layers is {run.out_std[-1]:.3g} (scale^depth = "
-                       f"{scale ** depth:.3g}); the gradients are {ratio:.3g} times those at scale 1.")
+                       f"{scale ** depth:.3g}); the gradients are {ratio:.3g} times those at scale 1. No theory line: "
+                       f"the 1/scale law holds only with a norm, which makes the loss the same at every weight scale.")
         drawn = {"layers": layers, "out_std": run.out_std, "ref_out_std": ref.out_std, "grad": run.grad_norm,
                  "ref_grad": ref.grad_norm, "theory": theory, "ratio": ratio}
         return Result(drawn, message, {"run": run, "ref": ref})
@@ -272,7 +316,8 @@ class StreamPanel(Panel):
         self.ax_l.set_ylim(0.5, 5000)
         self.ax_l.set_xlabel("branch l")
         self.ax_l.set_ylabel("mean square of x_l")
-        self.ax_l.legend(fontsize=font_size(8), loc="upper left", frameon=False)
+        self.legend_style = dict(fontsize=font_size(8), loc="upper left", frameon=False)    # the left panel's
+        self.ax_l.legend(handles=[self.theory, self.sim], **self.legend_style)
         n = np.arange(1, self.max_branches + 1)
         self.rule_lines = {}
         for rule in STREAM_RULES:
@@ -302,7 +347,8 @@ class StreamPanel(Panel):
         ms = prenorm_stream(n_branches, self.width, alpha, draws=self.draws(seed))
         layers = np.arange(n_branches + 1)
         theory = prenorm_mean_square(ms[0], alpha, layers)
-        self.theory.set_data(layers[1:], theory[1:])          # a log axis: from branch 1 on (m_0 is in the message)
+        set_line(self.theory, layers[1:], theory[1:])          # a log axis: from branch 1 on (m_0 is in the message)
+        legend_of(self.ax_l.get_legend(), [self.theory, self.sim], partial(self.ax_l.legend, **self.legend_style))
         self.sim.set_data(layers[1:], ms[1:])
         growth = ms[-1] / ms[0]
         self.marker.set_data([n_branches], [growth])
