@@ -137,7 +137,7 @@ def test_every_point_of_the_drawn_edge_has_chi1_equal_to_one(grid):
 
 def test_every_named_point_sits_where_its_label_says():
     expected = {
-        "1/sqrt(fan_in) = Xavier (square)": 1.0,            # std 1/sqrt(fan_in): sigma_w = 1
+        "1/sqrt(fan_in) = Xavier (n x n)": 1.0,            # std 1/sqrt(fan_in): sigma_w = 1
         "LeCun's 1.7159 tanh(2x/3)": 1.7159 * 2 / 3,        # 1.7159 tanh(2h/3) = tanh network with sigma_w = 1.7159 * 2/3
         "He, sqrt(2)/sqrt(fan_in)": 2 ** 0.5,
         "PyTorch tanh gain 5/3": 5 / 3,

@@ -24,7 +24,7 @@ CORR_COLORS = ("C0", "C2", "C3")
 
 #: where common initialisations sit, as (sigma_w, sigma_b), for a tanh network with square layers and zero bias
 NAMED_POINTS = {
-    "1/sqrt(fan_in) = Xavier (square)": (1.0, 0.0),
+    "1/sqrt(fan_in) = Xavier (n x n)": (1.0, 0.0),
     "LeCun's 1.7159 tanh(2x/3)": (LECUN_A * LECUN_B, 0.0),      # the same network in plain tanh units
     "He, sqrt(2)/sqrt(fan_in)": (gain("relu"), 0.0),
     "PyTorch tanh gain 5/3": (gain("tanh"), 0.0),
