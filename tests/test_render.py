@@ -17,7 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from winit_helpers import style
-from winit_helpers.figures.base import (JPEG_QUALITY, KEPT_BACKGROUNDS, KEPT_TEXTS, LIVE_DPI, SHOWN_MAX_PX,
+from winit_helpers.figures.base import (_LAYOUTS, JPEG_QUALITY, KEPT_BACKGROUNDS, KEPT_LAYOUTS, KEPT_TEXTS, LIVE_DPI, SHOWN_MAX_PX,
                                         SHOWN_MIN_PX, SHOWN_SLACK, SHOWN_STEP_PX, LiveCanvas, LiveRenderer, Panel,
                                         steady_range)
 from winit_helpers.live import all_views
@@ -122,8 +122,8 @@ def test_a_kept_text_is_found_again_only_for_the_same_font_size_resolution_and_h
         fig = Figure(figsize=(4, 3), dpi=dpi)
         LiveCanvas(fig)
         for k, (size, weight, family, angle) in enumerate(specs):
-            fig.text(0.1, 0.1 + 0.12 * k, "1e+98 AVAWTo", size=size, weight=weight, family=family, rotation=angle,
-                     antialiased=antialiased)
+            fig.text(0.5, 0.1 + 0.12 * k, "1e+98 AVAWTo", size=size, weight=weight, family=family, rotation=angle,
+                     antialiased=antialiased, ha="center")        # centred: the kept layout's width shows too
         for _ in range(2):              # the second time, from what the renderer kept
             fig.canvas.draw()
             assert bytes(fig.canvas.buffer_rgba()) == plain_agg_pixels(fig)
@@ -139,6 +139,40 @@ def test_a_kept_text_is_found_again_only_for_the_same_font_size_resolution_and_h
         same_texts(LIVE_DPI)
 
 
+def test_a_kept_layout_is_found_again_only_for_the_same_text_font_alignment_rotation_and_resolution():
+    """Every input of a text's layout, changed one at a time on texts already laid out: the live canvas still
+    draws what plain Agg draws."""
+    fig = Figure(figsize=(5, 4), dpi=LIVE_DPI)
+    LiveCanvas(fig)
+    # centred and turned a little: a layout's every number shows in the pixels
+    texts = [fig.text(0.15 + 0.23 * (k % 4), 0.15 + 0.3 * (k // 4), "10$^{5}$ AVA\nsecond line", size=9, ha="center",
+                      rotation=20) for k in range(12)]
+    changes = [("text", "other text\nlonger second line"), ("fontsize", 12), ("fontweight", "bold"),
+               ("fontfamily", "monospace"), ("rotation", 30), ("ha", "right"), ("va", "top"),
+               ("multialignment", "right"), ("linespacing", 2.0), ("rotation_mode", "anchor"), ("parse_math", False)]
+    for _ in range(2):                          # laid out once, then found again
+        fig.canvas.draw()
+        assert bytes(fig.canvas.buffer_rgba()) == plain_agg_pixels(fig)
+    for text, (prop, value) in zip(texts, changes):
+        text.set(**{prop: value})
+        fig.canvas.draw()
+        assert bytes(fig.canvas.buffer_rgba()) == plain_agg_pixels(fig), prop
+    fig.set_dpi(LIVE_DPI / 2)                   # every text at another resolution
+    fig.canvas.draw()
+    assert bytes(fig.canvas.buffer_rgba()) == plain_agg_pixels(fig)
+
+
+@pytest.mark.parametrize("name", ["explore_depth", "explore_training", "explore_edge_of_chaos", "explore_attention"])
+def test_a_live_canvas_draws_a_view_at_its_slider_ends_as_plain_agg_does(name):
+    view = VIEWS[name]()
+    fig = view.panel.fig
+    for control_name, control in view.controls.items():
+        for value in list(moves(control))[:3]:
+            control.value = value
+            fig.canvas.draw()
+            assert bytes(fig.canvas.buffer_rgba()) == plain_agg_pixels(fig), f"{name}: {control_name} = {value}"
+
+
 def test_the_renderer_keeps_only_the_most_recent_texts():
     fig = Figure(figsize=(2, 1), dpi=50)
     LiveCanvas(fig)
@@ -150,6 +184,9 @@ def test_the_renderer_keeps_only_the_most_recent_texts():
     assert len(kept) == KEPT_TEXTS
     assert any(key[0] == f"t{KEPT_TEXTS + 9}" for key in kept)
     assert not any(key[0] == "t0" for key in kept)
+    assert KEPT_LAYOUTS <= KEPT_TEXTS and len(_LAYOUTS) == KEPT_LAYOUTS       # the layouts too
+    assert any(key[0] == f"t{KEPT_TEXTS + 9}" for key in _LAYOUTS)
+    assert not any(key[0] == "t0" for key in _LAYOUTS)
 
 
 def test_a_frame_is_a_sharp_jpeg_of_the_figure_at_its_live_size():

@@ -113,6 +113,43 @@ class LiveRenderer(RendererAgg):
         self._renderer.draw_text_image(image, x, y + 1, angle, gc)
 
 
+#: how many text layouts the live figures keep (a few numbers each)
+KEPT_LAYOUTS = 4096
+_plain_layout = Text._get_layout
+
+
+def _kept_layout(text, renderer):
+    """``Text._get_layout``, kept for texts drawn by a :class:`LiveRenderer`.
+
+    A full redraw lays out every tick label two or three times (to draw it, and to place the axis labels and the
+    background's boxes around it): a fifth of the redraw. The layout (the text's box and its lines' offsets,
+    relative to its anchor) depends only on the string, the font, the line spacing, the rotation, the alignments,
+    the resolution and the hinting settings, not on where the text stands; so the layout kept under exactly those is the same layout,
+    and the canvas the same byte for byte (``tests/test_render.py``). Other renderers (the static figures, a PDF),
+    wrapped texts and TeX lay out as matplotlib does, every time.
+    """
+    if type(renderer) is not LiveRenderer or text.get_wrap() or text.get_usetex():
+        return _plain_layout(text, renderer)
+    # FontProperties compare by their hash (matplotlib's own text-metrics cache keys on them the same way)
+    key = (text.get_text(), hash(text.get_fontproperties()), text._linespacing, text.get_rotation(),
+           text._get_multialignment(), text.get_horizontalalignment(), text.get_verticalalignment(),
+           text.get_rotation_mode(), text.get_parse_math(), renderer.dpi, mpl.rcParams["text.hinting"],
+           mpl.rcParams["text.hinting_factor"], mpl.rcParams["text.kerning_factor"])
+    kept = _LAYOUTS.get(key)
+    if kept is None:
+        kept = _LAYOUTS[key] = _plain_layout(text, renderer)
+        while len(_LAYOUTS) > KEPT_LAYOUTS:
+            _LAYOUTS.popitem(last=False)
+    else:
+        _LAYOUTS.move_to_end(key)
+    bbox, lines, descent = kept
+    return bbox.frozen(), list(lines), descent       # copies: a caller may change what it gets
+
+
+_LAYOUTS = OrderedDict()
+Text._get_layout = _kept_layout
+
+
 class LiveCanvas(FigureCanvasAgg):
     """The canvas of a live figure: an Agg canvas that draws with a :class:`LiveRenderer`."""
 
