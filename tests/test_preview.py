@@ -229,7 +229,7 @@ def test_runs_not_done_in_a_moment_show_the_layers_they_reached_and_say_so_then_
                                     f"(theory {pow10_str(theory[reached - 1])}).")
     over32 = np.flatnonzero(sim0.log10_absmax[:reached] > LOG10_MAX["float32"])
     if over32.size:
-        assert f"In float32 the activations would overflow to inf at layer {over32[0] + 1}." in first.message
+        assert f"In float32 the largest activations would overflow to inf at layer {over32[0] + 1}." in first.message
         assert "Within float64's range so far." in first.message               # not yet: the shown layers say
         assert first.drawn["marker"] is None or first.drawn["marker"] <= reached
     else:

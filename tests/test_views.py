@@ -72,7 +72,7 @@ def test_depth_1000_says_where_float64_overflows():
     view.controls["depth"].value = 1000
     assert np.isfinite(view.result.log10_std).all()
     assert abs(view.result.log10_std[-1] - 1000) < 10
-    assert "float64 the activations would overflow to inf at layer 3" in view.result.message
+    assert "float64 the largest activations would overflow to inf at layer 3" in view.result.message
     assert view.panel.marker.get_visible()
 
 

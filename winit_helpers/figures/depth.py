@@ -607,7 +607,7 @@ class DepthPanel(Panel):
         for dtype in ("float32", "float64"):
             over, under = sim.overflow_layer(dtype), sim.underflow_layer(dtype)
             if over:
-                parts.append(f"In {dtype} the activations would overflow to inf at layer {over}.")
+                parts.append(f"In {dtype} the largest activations would overflow to inf at layer {over}.")
             elif under:
                 parts.append(f"In {dtype} the activations would underflow to 0 at layer {under}.")
         if len(parts) == 1:
