@@ -124,9 +124,9 @@ def _kept_layout(text, renderer):
     A full redraw lays out every tick label two or three times (to draw it, and to place the axis labels and the
     background's boxes around it): a fifth of the redraw. The layout (the text's box and its lines' offsets,
     relative to its anchor) depends only on the string, the font, the line spacing, the rotation, the alignments,
-    the resolution and the hinting settings, not on where the text stands; so the layout kept under exactly those is the same layout,
-    and the canvas the same byte for byte (``tests/test_render.py``). Other renderers (the static figures, a PDF),
-    wrapped texts and TeX lay out as matplotlib does, every time.
+    the resolution and the hinting settings, not on where the text stands; so the layout kept under exactly those
+    is the same layout, and the canvas the same byte for byte (``tests/test_render.py``). Other renderers (the
+    static figures, a PDF), wrapped texts and TeX lay out as matplotlib does, every time.
     """
     if type(renderer) is not LiveRenderer or text.get_wrap() or text.get_usetex():
         return _plain_layout(text, renderer)
@@ -160,6 +160,25 @@ class LiveCanvas(FigureCanvasAgg):
             self.renderer = LiveRenderer(w, h, self.figure.dpi)
             self._lastKey = key
         return self.renderer
+
+
+def legend_of(legend, handles, make):
+    """``legend`` while it shows ``handles`` as they are drawn, else ``make(handles=handles)`` in its place. A legend
+    copies its handles' looks when it is made: it is made again when the entries or their markers change, and only
+    then (a new legend costs a redraw of the figure)."""
+    if legend is not None:
+        shown = [(text.get_text(), key.get_marker()) for text, key in zip(legend.get_texts(), legend.legend_handles)]
+        if shown == [(h.get_label(), h.get_marker()) for h in handles]:
+            return legend
+        legend.remove()
+    return make(handles=handles)
+
+
+def legend_entry(legend, artist):
+    """The legend's own copy of ``artist`` (found by its label): restyle it with the artist, or the legend shows the
+    artist as it was when the legend was made."""
+    return next(key for key, text in zip(legend.legend_handles, legend.get_texts())
+                if text.get_text() == artist.get_label())
 
 
 class Panel:

@@ -20,7 +20,8 @@ from .._checks import check_positive_int
 from ..maths.forward import LOG10_MAX, LOG10_MIN, Run, pow10_str
 from ..maths.theory import growth_per_layer, predicted_log10_std
 from ..style import font_size
-from .base import POOL, POOL_NAME, POOL_THREADS, SIM_COLOR, THEORY, Panel, recent_ranges, steady_range
+from .base import (POOL, POOL_NAME, POOL_THREADS, SIM_COLOR, THEORY, Panel, legend_of, recent_ranges,
+                   steady_range)
 from .log_axes import log10_axis
 
 FLOAT_COLORS = {"float32": "C3", "float64": "C4"}
@@ -527,12 +528,11 @@ class DepthPanel(Panel):
                     and covered((name, corner)) == 0), None)
         if loc is None:
             loc = min(corners.items(), key=covered)[0]
-        legend = self.ax.get_legend()
         # made again when it moves, or what it shows changed: a label, or the points marked on a few layers
-        shows = [(line.get_label(), line.get_marker()) for line in (self.lines[0], self.theory)]
-        if (legend is None or legend._loc != legend.codes[loc]
-                or [(t.get_text(), h.get_marker()) for t, h in zip(legend.texts, legend.legend_handles)] != shows):
-            self.ax.legend(handles=[self.lines[0], self.theory], loc=loc, fontsize=font_size(8), frameon=False)
+        legend = self.ax.get_legend()
+        legend_of(legend if legend is not None and legend._loc == legend.codes[loc] else None,
+                  [self.lines[0], self.theory],
+                  lambda handles: self.ax.legend(handles=handles, loc=loc, fontsize=font_size(8), frameon=False))
         x, y = corners[loc]
         taken.append((x, y, x + lw, y + lh))
 

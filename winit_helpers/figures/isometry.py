@@ -21,7 +21,7 @@ from ..maths import isometry as iso
 from ..maths.forward import Stopped, propagate
 from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
 from ..style import font_size
-from .base import POOL, Panel
+from .base import POOL, Panel, legend_entry
 from .limits import depth_axis_end, limits_with_band, log_limits_with_band, set_limits
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
@@ -409,9 +409,7 @@ class ResidualPanel(Panel):
         self.marker.set_data([marker[0]], [marker[1]])
         # off the chart: a triangle at the top points up to it; the legend and the title name the shape drawn
         shape, symbol = ("triangle", "^") if off_chart else ("star", "*")
-        legend = self.ax_d.get_legend()
-        handle = next(h for h, t in zip(legend.legend_handles, legend.get_texts()) if t.get_text() == self.marker.get_label())
-        for artist in (self.marker, handle):
+        for artist in (self.marker, legend_entry(self.ax_d.get_legend(), self.marker)):
             if artist.get_marker() != symbol:
                 artist.set_marker(symbol)
         self.ax_d.set_title(f"theory per rule; {shape}: measured {growth:.3g}"

@@ -26,7 +26,7 @@ from ..maths.normalisation import norm_stack, stack_draws
 from ..maths.residual_stream import STREAM_RULES, prenorm_stream, stream_alpha, stream_draws
 from ..maths.theory import grad_scale_with_norm, iid_softmax_entropy, prenorm_mean_square
 from ..style import font_size
-from .base import THEORY, Panel, recent_ranges, steady_range
+from .base import THEORY, Panel, legend_of, recent_ranges, steady_range
 from .log_axes import LogTickFormatter, log_axis
 
 SCALED_COLORS = {True: "C0", False: "C3"}
@@ -44,18 +44,6 @@ def set_line(line, x, y):
     """``line.set_data(x, y)`` for a line without markers: one point alone draws no line, so it gets a dash."""
     line.set_data(x, y)
     line.set(marker="_" if len(x) == 1 else "None", markersize=12, markeredgewidth=line.get_linewidth())
-
-
-def legend_of(legend, handles, make):
-    """``legend`` while it shows ``handles`` as they are drawn, else ``make(handles=handles)`` in its place. A legend
-    copies its handles' looks when it is made: it is made again when the entries or their markers change, and only
-    then (a new legend costs a redraw of the figure)."""
-    if legend is not None:
-        shown = [(text.get_text(), key.get_marker()) for text, key in zip(legend.get_texts(), legend.legend_handles)]
-        if shown == [(h.get_label(), h.get_marker()) for h in handles]:
-            return legend
-        legend.remove()
-    return make(handles=handles)
 
 
 # --------------------------------------------------------------------------- attention

@@ -19,7 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from .._checks import check_positive_int
 from ..style import font_size
 from ..training import DEEP_GAINS, TRAINED_LOSS, DeepReLUNetwork, Trainer, load_digits_split
-from .base import DPI, POOL, Panel
+from .base import DPI, POOL, Panel, legend_entry
 from .limits import depth_axis_end, log_limits_with_band, set_limits
 from .log_axes import log_axis
 
@@ -222,7 +222,7 @@ class TrainingPanel(Panel):
         self.grads.set_color(COLORS[init])
         self.curve.set_color(COLORS[init])
         # the legend draws its own copy of the line: it takes the init's colour too
-        handle = self.ax_grad.get_legend().legend_handles[1]
+        handle = legend_entry(self.ax_grad.get_legend(), self.grads)
         if handle.get_color() != COLORS[init]:
             handle.set_color(COLORS[init])
         values = np.concatenate([norms, he_norms])
