@@ -18,6 +18,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .._checks import check_positive_int
 from ..maths.forward import LOG10_MAX, LOG10_MIN, Run, pow10_str
+from ..maths.streams import kept_stream
 from ..maths.theory import growth_per_layer, predicted_log10_std
 from ..style import font_size
 from .base import (POOL, POOL_NAME, POOL_THREADS, SIM_COLOR, THEORY, Panel, legend_of, recent_ranges,
@@ -230,7 +231,12 @@ class DepthPanel(Panel):
         """
         def new_run(key):
             width, seed, n, method, keep = key
-            return Run(width, 1.0, n_samples=n, activation="linear", seed=seed, method=method, keep=keep)
+            # a run of a new width reads its seed's kept numbers instead of drawing them (at the default sizes,
+            # depth 100, every width up to about 140)
+            return Run(width, 1.0, n_samples=n, activation="linear", seed=seed, method=method, keep=keep,
+                       stream=streams[seed])
+
+        streams = {seed: kept_stream(seed) for seed in {key[1] for key in keys}}
 
         new = [key for key in keys if key not in self._cache]
         # each draws its inputs (and factors them), on the pool; one after the other if this is a pool's thread

@@ -4,6 +4,7 @@
 activations     f, f', and the gains of linear, tanh, relu, sigmoid, selu, LeCun's tanh
 gaussian        the Gaussian expectation E[f(z)], by quadrature
 init            initialisation schemes (std of a layer's weights), the one rng helper ``make_rng``
+streams         one seed's standard-normal numbers kept, for runs of every width to read again
 frameworks      what PyTorch, Keras and Flax do by default, as named rules
 forward         the layer loops (``simulate``, ``propagate``) and their per-layer statistics
 theory          every closed form a figure draws next to a measurement (variance laws, residual growth, ...)

@@ -197,13 +197,16 @@ class Run:
     ``extend(more)`` pushes the activations through ``more`` further layers, drawing on from the same
     generator, so a run extended to ``depth`` layers in steps gives exactly the numbers of one
     ``simulate(depth, ...)``. A live figure keeps its runs: a deeper setting costs only the new layers.
-    The arguments are :func:`simulate`'s, already checked.
+    The arguments are :func:`simulate`'s, already checked. ``stream``: a :class:`~.streams.NormalStream` of
+    ``seed`` to read the random numbers from (the same numbers, drawn once for runs of every width).
     """
 
-    def __init__(self, width, scale, *, n_samples, activation, seed, method, keep):
+    def __init__(self, width, scale, *, n_samples, activation, seed, method, keep, stream=None):
         self.width, self.scale, self.n_samples, self.seed = width, scale, n_samples, seed
         self.act, self.method, self.keep = get_activation(activation), method, keep
-        self.rng = make_rng(seed)
+        if stream is not None and stream.seed != seed:
+            raise ValueError(f"a run of seed {seed} cannot read the numbers of seed {stream.seed}")
+        self.rng = make_rng(seed) if stream is None else stream.reader()
         x = self.rng.standard_normal((n_samples, width))
         # keep="std", linear, more samples than units: follow a width x width matrix (see simulate)
         self.reduced = keep == "std" and method == "weights" and self.act.name == "linear" and n_samples > width
