@@ -14,6 +14,14 @@ from winit_helpers.live import all_views
 from winit_helpers.live.core import QUIET_SECONDS
 
 VIEWS = all_views()   # imports every module of the package, which registers its views
+#: one of a thing named in the plural ("1 layers"): what a slider at 1 must never show
+ONE_AND_A_PLURAL = re.compile(r"(?<![\d.])1 (?:[a-z]+ )?(?:layers|blocks|branches|runs|seeds|steps|inputs|units|keys)\b")
+
+
+def shown_texts(view):
+    """Every text the view shows: the figure's visible texts and the line under it."""
+    texts = [t.get_text() for t in view.panel.fig.findobj(lambda a: hasattr(a, "get_text") and a.get_visible())]
+    return texts + [getattr(view.result, "message", "")]
 
 
 def positions(control):
@@ -46,6 +54,8 @@ def test_every_control_at_every_extreme_draws_a_figure(name):
             if value != start:
                 assert bytes(view.image.value) != before, f"{name}: moving {control_name} to {value} changed nothing"
             assert getattr(view.result, "message", "") != ""
+            slips = [t for t in shown_texts(view) if ONE_AND_A_PLURAL.search(t)]
+            assert not slips, f"{name}: {control_name} = {value}: {slips}"
             assert_legends_show_their_artists(view.panel.fig, f"{name}: {control_name} = {value}")
             for ax in view.panel.fig.axes:
                 if ax.get_visible():

@@ -162,6 +162,12 @@ class LiveCanvas(FigureCanvasAgg):
         return self.renderer
 
 
+def counted(n, noun, plural=None):
+    """``n`` and the noun, plural unless ``n`` is 1: ``counted(1, "layer")`` is "1 layer", ``counted(3, "branch",
+    "branches")`` is "3 branches" (a slider's end is often 1)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def legend_of(legend, handles, make):
     """``legend`` while it shows ``handles`` as they are drawn, else ``make(handles=handles)`` in its place. A legend
     copies its handles' looks when it is made: it is made again when the entries or their markers change, and only

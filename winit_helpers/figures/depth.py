@@ -21,7 +21,7 @@ from ..maths.forward import LOG10_MAX, LOG10_MIN, Run, pow10_str
 from ..maths.streams import kept_stream
 from ..maths.theory import growth_per_layer, predicted_log10_std
 from ..style import font_size
-from .base import (POOL, POOL_NAME, POOL_THREADS, SIM_COLOR, THEORY, Panel, legend_of, recent_ranges,
+from .base import (POOL, POOL_NAME, POOL_THREADS, SIM_COLOR, THEORY, Panel, counted, legend_of, recent_ranges,
                    steady_range)
 from .log_axes import log10_axis
 
@@ -110,7 +110,7 @@ def tick_decimals(ticks, most=6):
 
 
 def _runs(n_seeds, n_samples):
-    return f"1 run of {n_samples} inputs" if n_seeds == 1 else f"{n_seeds} runs of {n_samples} inputs"
+    return f"{counted(n_seeds, 'run')} of {n_samples} inputs"
 
 
 def plan_stretches(first, last, width, n_seeds, budget_ms, n_samples=500):

@@ -8,7 +8,7 @@ rule's fan_in * Var(w), and its message the measured variance factor per layer.
 from .._checks import check_positive_int
 from ..maths.frameworks import framework_rule
 
-from .base import MAX_DEPTH
+from .base import MAX_DEPTH, counted
 from .gradients import ForwardBackwardPanel
 from .limits import depth_axis_end, set_limits
 
@@ -33,7 +33,7 @@ class FrameworkPanel(ForwardBackwardPanel):
         var = width * rule.std(width, width) ** 2
         # normal weight, and short: the longest framework's name still fits the projector style's width
         self.heading.set_fontweight("normal")
-        self.heading.set_text(f"{framework}, {depth} {activation} layer{'s' if depth != 1 else ''} of {width}, "
+        self.heading.set_text(f"{framework}, {counted(depth, activation + ' layer')} of {width}, "
                               f"weights only (no bias): fan_in Var(w) = {var:.3g}")
         result.drawn["heading"] = {"fan_in_var": var}
         if depth > 1:

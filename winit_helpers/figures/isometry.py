@@ -21,7 +21,7 @@ from ..maths import isometry as iso
 from ..maths.forward import Stopped, propagate
 from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
 from ..style import font_size
-from .base import POOL, Panel, legend_entry
+from .base import POOL, Panel, counted, legend_entry
 from .limits import depth_axis_end, limits_with_band, log_limits_with_band, set_limits
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
@@ -136,7 +136,7 @@ class SpectrumPanel(Panel):
                    y=limits_with_band(self.ax_sp, 0.0, top, floor=0.0))
         where = {"tanh": f"tanh on the edge of chaos, q* = {q0:.3g} (σ_w = {sw:.3f}, σ_b = {sb:.3f})",
                  "relu": f"ReLU, He scale σ_w = √2 = {sw:.3f}", "linear": f"linear, σ_w = {sw:g}"}[activation]
-        self.fig.suptitle(f"input-output Jacobian of {depth} layers of width {width}: {where}", fontsize=font_size(11))
+        self.fig.suptitle(f"input-output Jacobian of {counted(depth, 'layer')} of width {width}: {where}", fontsize=font_size(11))
         self.ax_sv.set_title("its singular values (one network)", fontsize=font_size(10))
         self.ax_sp.set_title("spread of the squared singular values by depth", fontsize=font_size(10))
         # n eigenvalues have Var / mean² at most n - 1, reached with all the length in one direction: the theory's
@@ -414,8 +414,8 @@ class ResidualPanel(Panel):
                 artist.set_marker(symbol)
         self.ax_d.set_title(f"theory per rule; {shape}: measured {growth:.3g}"
                             + (" (off the chart)" if off_chart else ""), fontsize=font_size(10))
-        self.fig.suptitle(f"{depth} blocks of width n = {width}: f(x) = relu(x W1) W2, W1 std sqrt(2/n), W2 std 1/sqrt(n)", fontsize=font_size(11))
-        message = (f"after {depth} blocks the mean square grew {growth:.3g} times; theory "
+        self.fig.suptitle(f"{counted(depth, 'block')} of width n = {width}: f(x) = relu(x W1) W2, W1 std sqrt(2/n), W2 std 1/sqrt(n)", fontsize=font_size(11))
+        message = (f"after {counted(depth, 'block')} the mean square grew {growth:.3g} times; theory "
                    f"{theory[-1] / ms[0]:.3g}" + (" (every block starts as the identity)." if fixup else "."))
         drawn = {"layers": layers, "theory": theory, "simulation": ms, "marker": marker, "growth": growth,
                  "alpha": alpha}

@@ -26,7 +26,7 @@ from ..maths.normalisation import norm_stack, stack_draws
 from ..maths.residual_stream import STREAM_RULES, prenorm_stream, stream_alpha, stream_draws
 from ..maths.theory import grad_scale_with_norm, iid_softmax_entropy, prenorm_mean_square
 from ..style import font_size
-from .base import THEORY, Panel, legend_of, recent_ranges, steady_range
+from .base import THEORY, Panel, counted, legend_of, recent_ranges, steady_range
 from .log_axes import LogTickFormatter, log_axis
 
 SCALED_COLORS = {True: "C0", False: "C3"}
@@ -251,7 +251,7 @@ class NormPanel(Panel):
                             + (f"\n(theory 1/scale = {1 / scale:.3g})" if normed
                                else "\n(median; no 1/scale law without a norm)"),
                             fontsize=font_size(9))
-        self.fig.suptitle(f"{depth} linear layers of width {self.width}, "
+        self.fig.suptitle(f"{counted(depth, 'linear layer')} of width {self.width}, "
                           + (f"each followed by {NORM_LABELS[norm]}" if normed else "no normalisation"),
                           fontsize=font_size(11))
         if normed:
@@ -259,7 +259,7 @@ class NormPanel(Panel):
                        f"those at scale 1 (1/scale = {1 / scale:.3g}), so a step of the same learning rate changes "
                        f"the weights by {ratio / scale:.3g} times as much relative to their size (1/scale² = {1 / scale ** 2:.3g}).")
         else:
-            message = (f"no norm: the output std after {depth} layers is {run.out_std[-1]:.3g} (scale^depth = "
+            message = (f"no norm: the output std after {counted(depth, 'layer')} is {run.out_std[-1]:.3g} (scale^depth = "
                        f"{scale ** depth:.3g}); the gradients are {ratio:.3g} times those at scale 1. No theory line: "
                        f"the 1/scale law holds only with a norm, which makes the loss the same at every weight scale.")
         drawn = {"layers": layers, "out_std": run.out_std, "ref_out_std": ref.out_std, "grad": run.grad_norm,
@@ -344,9 +344,9 @@ class StreamPanel(Panel):
                             fontsize=font_size(9))
         self.ax_n.set_title(f"growth after N = {n_branches}:\nmeasured {growth:.3g} (star), theory {theory[-1] / ms[0]:.3g}",
                             fontsize=font_size(9))
-        self.fig.suptitle(f"{n_branches} residual branches of width {self.width}, f(u) = relu(u W1) W2",
+        self.fig.suptitle(f"{counted(n_branches, 'residual branch', 'residual branches')} of width {self.width}, f(u) = relu(u W1) W2",
                           fontsize=font_size(11))
-        message = (f"after {n_branches} branches the stream's mean square is {ms[-1]:.3g}, {growth:.3g} times "
+        message = (f"after {counted(n_branches, 'branch', 'branches')} the stream's mean square is {ms[-1]:.3g}, {growth:.3g} times "
                    f"its start m_0 = {ms[0]:.3g}; theory m_0 + N a² = {theory[-1]:.3g}.")
         drawn = {"layers": layers, "simulation": ms, "theory": theory, "marker": (n_branches, growth), "alpha": alpha}
         return Result(drawn, message, {"mean_square": ms})

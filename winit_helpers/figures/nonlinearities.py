@@ -16,7 +16,7 @@ from ..maths.init import check_distribution, get_scheme, layer_stds
 from ..maths.activations import activation_range
 from ..maths.theory import mean_field
 from ..style import font_size
-from .base import MAX_DEPTH, SIM_COLOR, THEORY, Panel, recent_ranges, steady_range
+from .base import MAX_DEPTH, SIM_COLOR, counted, THEORY, Panel, recent_ranges, steady_range
 from .limits import depth_axis_end, log_limits_with_band, set_limits
 from .log_axes import log_axis
 from .stack_cache import DepthDrawCache
@@ -185,7 +185,7 @@ class HistogramPanel(Panel):
         set_limits(self.ax, x=(0.4, steady_depth_end(self.ax.get_xlim()[1], depth)))
         label = get_scheme(scheme).label
         times = "" if multiplier == 1 else f" x {multiplier:.3g}"
-        self.heading.set_text(f"{activation}, {depth} layer{'s' if depth != 1 else ''} of {width}, weights {label}{times}")
+        self.heading.set_text(f"{activation}, {counted(depth, 'layer')} of {width}, weights {label}{times}")
         layers = stats.layers
         self.std_line.set_data(layers, stats.h_std)
         self.theory.set_data(layers, theory.h_std)
