@@ -4,9 +4,11 @@ A seed's generator draws the same sequence of standard-normal numbers however th
 ``standard_normal((500, 100))`` and then ``normal(0.0, s, (100, 100))`` are the sequence's first 50,000
 numbers, then ``s`` times the next 10,000, to the last bit. A run of :func:`~.forward.simulate` of any width
 reads its inputs and then each layer's weights from the front of that one sequence. So a figure that keeps
-a seed's sequence (:class:`NormalStream`, one a seed for the process: :func:`kept_stream`) gives a run of a new width its numbers without drawing them
-(:class:`StreamReader` stands for the run's generator): the same numbers as with ``make_rng(seed)``, while
-drawing a normal number costs about as much as three of a layer's multiply-adds per weight.
+a seed's sequence (:class:`NormalStream`, one a seed for the process: :func:`kept_stream`) gives a run of a
+new width its numbers without drawing them (:class:`StreamReader` stands for the run's generator): the same
+numbers as with ``make_rng(seed)``. Drawing a normal number takes about 10 ns on a 2-core machine: at width 100
+with 500 inputs, about a sixth of a run's time, and half of a run that keeps only the std (which multiplies a
+100 x 100 matrix).
 """
 import threading
 
