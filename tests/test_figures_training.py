@@ -192,3 +192,18 @@ def test_label_value_reads_plain_scientific_labels():
     assert label_value("1e+20")[0] == 1e20
     assert label_value("2.5e+10") == (2.5e10, pytest.approx(0.05e10))
     assert label_value("-3e-02")[0] == -0.03
+
+
+@pytest.mark.parametrize("init, depth, scale, above", [("unscaled", 30, 1.0, True), ("he", 30, 1.0, False),
+                                                       ("he", 30, 4.0, True), ("lecun", 30, 0.25, False),
+                                                       ("he", 2, 2.0, True), ("he", 2, 1.782, False)])
+def test_the_title_says_where_a_loss_above_the_chart_is(init, depth, scale, above):
+    # the loss axis stops at 20 (3, 5, 10 below that): a larger loss is not drawn, and the title must say so
+    # (depth 2 at 2.0 starts at a loss of 20.9, just above; at 1.782, 14.8)
+    panel = TrainingPanel(steps=10)
+    result = panel.update(init=init, depth=depth, scale=scale, seed=4)
+    top, last = panel.ax.get_ylim()[1], result.loss[-1]
+    assert (last > top) == above
+    assert ("above the chart" in panel.ax.get_title()) == above
+    if above:
+        assert f"loss {last:.3g}, above the chart" in panel.ax.get_title()

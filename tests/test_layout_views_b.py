@@ -1,4 +1,5 @@
-"""Notebooks 6 to 9's live views: no collisions at any slider's ends or at the settings the notebooks name; sliders
+"""Notebooks 6 to 9's live views: no collisions at any slider's ends or at the settings the notebooks name (in the
+projector style too, where the known ones are listed in PROJECTOR_KNOWN and in docs/teaching.md); sliders
 that reach those settings exactly; the edge-of-chaos view's cached computation equal to the direct one."""
 import dataclasses
 import math
@@ -13,6 +14,7 @@ from winit_helpers.figures.edge_of_chaos import ChaosPanel, phase_grid
 from winit_helpers.figures.limits import depth_axis_end, log_limits_with_band
 from winit_helpers.live import all_views
 from winit_helpers.maths import meanfield as mf
+from winit_helpers.style import use_default_style, use_projector_style
 
 #: what matplotlib draws, pixel by pixel: run at the pinned versions, not by `make test-floors` (see its comment)
 pytestmark = pytest.mark.drawing
@@ -247,3 +249,38 @@ def test_lsuv_taken_deeper_step_by_step_goes_on_to_the_numbers_of_a_run_from_scr
         assert np.array_equal(panel._runs[next(reversed(panel._runs))][1].output, direct.output)
     # the stepped panel rescaled only the new layers; each fresh one every layer
     assert rescaled == [1, 4, 1, 5, 4, 9, 8, 17, 13, 30], rescaled
+
+
+#: collisions the projector style still has in these views (a strict xfail: fixing one makes it fail, so the entry
+#: must then be removed). Their margins and suptitles are laid out for the default style's text only.
+PROJECTOR_KNOWN = {
+    "explore_edge_of_chaos": "suptitle over the panel titles; labels out of the figure",
+    "explore_residual": "suptitle over the panel titles and a y label; a title wider than its panel; legend over data",
+    "explore_lsuv": "suptitle over the panel titles; labels out of the figure; a legend out of its axes",
+    "explore_isometry": "suptitle wider than the figure, over the panel titles; labels out of the figure",
+}
+
+
+def projector_cases():
+    for name in CHECKED:
+        reason = PROJECTOR_KNOWN.get(name)
+        yield pytest.param(name, marks=[pytest.mark.xfail(strict=True, reason=reason)] if reason else [], id=name)
+
+
+@pytest.mark.parametrize("name", list(projector_cases()))
+def test_no_collisions_in_the_projector_style(views, name):
+    # switched on while the session runs, as docs/teaching.md allows ("re-run a figure's cell after switching")
+    use_projector_style()
+    try:
+        view = views[name]()
+        problems = []
+        for cname, value in positions(view, name):
+            control = view.controls[cname]
+            start = control.value
+            control.value = value
+            assert view.error is None, view.error
+            problems += layout_problems(view.panel.fig, f"{name} (projector) at {cname} = {value}")
+            control.value = start
+        assert not problems, "\n".join(problems[:20])
+    finally:
+        use_default_style()

@@ -259,9 +259,12 @@ class TrainingPanel(Panel):
             top = next((t for t in (3.0, 5.0, 10.0) if peak <= t), 20.0)
         set_limits(self.ax, y=(0, top))
         p = self.params
-        self.ax.set_title(f"{p['init']} x {p['scale']:.3g}, depth {p['depth']}: "
-                          f"step {self.trainer.step_count} of {self.budget}", fontsize=font_size(10))
         last = loss[-1]
+        # a loss above the top is not drawn: the title says where the curve is
+        where = ("" if not np.isfinite(last) or last <= top else
+                 f"\nloss {last:.3g}, above the chart" if finite.min() > top else "\nthe loss is above the chart now")
+        self.ax.set_title(f"{p['init']} x {p['scale']:.3g}, depth {p['depth']}: "
+                          f"step {self.trainer.step_count} of {self.budget}{where}", fontsize=font_size(10))
         if not np.isfinite(last):
             verdict = "it diverged (the loss overflowed): the weights are too large for this step size"
         elif self.trainer.step_count == 0:
