@@ -72,7 +72,8 @@ _LINESTYLES = {"-": "solid", "--": "dashed", "-.": "dashdot", ":": "dotted", "No
 
 
 def assert_legends_show_their_artists(fig, where=""):
-    """Every legend entry is drawn as the artist with its label is: colour, face colour, line style and marker.
+    """Every legend entry is drawn as the artist with its label is: colour, face colour, line style and marker, and
+    drawn at all where the artist is.
 
     A legend copies its artists' looks when it is made: a live figure that later restyles a line (another colour
     for another init, markers on a few layers) must restyle the legend's copy too.
@@ -88,6 +89,9 @@ def assert_legends_show_their_artists(fig, where=""):
             label = text.get_text()
             assert label in artists, f"{where}: the legend's {label!r} names no artist"
             artist = artists[label]
+            # a line drawn is listed drawn: the copy keeps the visibility its artist had when the legend was made
+            assert shown.get_visible() or not artist.get_visible(), \
+                f"{where}: the legend lists {label!r} without its line, while the figure draws it"
             for getter in ("get_color", "get_facecolor", "get_linestyle", "get_marker"):
                 if not (hasattr(shown, getter) and hasattr(artist, getter)):
                     continue

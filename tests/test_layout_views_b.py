@@ -1,5 +1,5 @@
 """Notebooks 6 to 9's live views: no collisions at any slider's ends or at the settings the notebooks name (in the
-projector style too, where the known ones are listed in PROJECTOR_KNOWN and in docs/teaching.md); sliders
+projector style too, switched on while the session runs); sliders
 that reach those settings exactly; the edge-of-chaos view's cached computation equal to the direct one."""
 import dataclasses
 import math
@@ -251,14 +251,9 @@ def test_lsuv_taken_deeper_step_by_step_goes_on_to_the_numbers_of_a_run_from_scr
     assert rescaled == [1, 4, 1, 5, 4, 9, 8, 17, 13, 30], rescaled
 
 
-#: collisions the projector style still has in these views (a strict xfail: fixing one makes it fail, so the entry
-#: must then be removed). Their margins and suptitles are laid out for the default style's text only.
-PROJECTOR_KNOWN = {
-    "explore_edge_of_chaos": "suptitle over the panel titles; labels out of the figure",
-    "explore_residual": "suptitle over the panel titles and a y label; a title wider than its panel; legend over data",
-    "explore_lsuv": "suptitle over the panel titles; labels out of the figure; a legend out of its axes",
-    "explore_isometry": "suptitle wider than the figure, over the panel titles; labels out of the figure",
-}
+#: collisions the projector style still has in these views, view -> why (a strict xfail: fixing one makes it fail,
+#: so the entry must then be removed); none today
+PROJECTOR_KNOWN = {}
 
 
 def projector_cases():

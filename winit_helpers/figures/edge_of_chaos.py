@@ -40,6 +40,10 @@ Q_LEGEND = dict(loc="upper center", frameon=False, ncol=3, borderaxespad=0.2, ha
 C_LEGEND = dict(loc="upper center", frameon=False, ncol=4, borderaxespad=0.2, handlelength=1.5, columnspacing=1.0,
                 title="start correlation; lines: theory, dots: simulation")
 
+#: how fast the share of a panel's height kept for its legend grows with the text (:func:`legend_band`;
+#: the projector's 0.35 larger text: about a tenth more of the height, for a second row)
+PROJECTOR_BAND_GROWTH = 0.3
+
 
 def signal_dies(sigma_w, sigma_b):
     """Whether q* = 0 exactly (tanh): sigma_b = 0 and sigma_w <= 1.
@@ -51,13 +55,20 @@ def signal_dies(sigma_w, sigma_b):
     return float(sigma_b) == 0.0 and float(sigma_w) <= 1.0
 
 
-def correlation_limits(values):
+def correlation_limits(values, band=LEGEND_BAND):
     """y limits of the correlation panel: the first of :data:`C_BOTTOMS` below every value, up to 1.05, and a band
-    above for the legend, the same share of the height whatever the bottom."""
+    above for the legend, the same share of the height whatever the bottom (``band``: see :func:`legend_band`)."""
     values = np.asarray(values, float)
     lo = np.nanmin(values) if np.isfinite(values).any() else 0.0
     bottom = next((b for b in C_BOTTOMS if b <= lo), C_BOTTOMS[-1])
-    return bottom, 1.05 + (1.05 - bottom) * LEGEND_BAND / (1 - LEGEND_BAND) * 1.25
+    return bottom, 1.05 + (1.05 - bottom) * band / (1 - band) * 1.25
+
+
+def legend_band(grow):
+    """The share of a panel's height kept free at the top for its legend, for text ``grow`` = ``font_size(1.0)``
+    times the default's: :data:`LEGEND_BAND` in the default style; more in a larger one, whose legends take two
+    rows (see :meth:`ChaosPanel._legends`)."""
+    return LEGEND_BAND + (grow - 1) * PROJECTOR_BAND_GROWTH
 
 
 def phase_grid(n_w=90, n_b=70):
@@ -91,7 +102,9 @@ def draw_phase_diagram(ax, grid=None, legend=True):
     ax.plot(w[keep], b[keep], color="black", linewidth=2, label=r"edge of chaos $\chi_1 = 1$ (computed)")
     for (name, (x, y)), m in zip(NAMED_POINTS.items(), ("o", "s", "^", "D")):
         ax.plot([x], [y], m, color="gold", mec="black", ms=8, clip_on=False, zorder=4, label=name)
-    ax.text(0.7, 0.55, "ORDERED\n$\\chi_1 < 1$", ha="center", color="white", fontsize=font_size(10), weight="bold")
+    grow = font_size(1.0)      # larger text: "ORDERED" moves right, so that it stays inside the axes
+    ax.text(0.7 + (grow - 1) * 0.5, 0.55, "ORDERED\n$\\chi_1 < 1$", ha="center", color="white",
+            fontsize=font_size(10), weight="bold")
     ax.text(3.3, 0.5, "CHAOTIC\n$\\chi_1 > 1$", ha="center", color="#67000d", fontsize=font_size(10), weight="bold")
     ax.set_xlabel(r"$\sigma_w$  (weights ~ N(0, $\sigma_w^2$ / fan_in))")
     ax.set_ylabel(r"$\sigma_b$  (biases ~ N(0, $\sigma_b^2$))")
@@ -130,7 +143,13 @@ class ChaosPanel(Panel):
         return panel.update(**params)
 
     def draw(self):
-        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.08, top=0.93, wspace=0.25, hspace=0.38)
+        # the room for text grows with the style's text (font_size(1.0): exactly 1 in the default style, which
+        # gets these numbers as they are); read here, not at import, so a style switched on later is followed
+        self.grow = grow = font_size(1.0)
+        self.band = legend_band(grow)
+        self.fig.subplots_adjust(left=0.07 + (grow - 1) * 0.07, right=0.98, bottom=0.08 + (grow - 1) * 0.08,
+                                 top=0.93 - (grow - 1) * 0.07, wspace=0.25 + (grow - 1) * 0.25,
+                                 hspace=0.38 + (grow - 1) * 0.38)
         (self.ax_phase, self.ax_q), (self.ax_c, self.ax_d) = self.fig.subplots(2, 2)
         self.phase = draw_phase_diagram(self.ax_phase, self.grid, legend=self.legend)
         (self.point,) = self.ax_phase.plot([1], [0], "*", color="white", mec="black", ms=18, zorder=5,
@@ -148,7 +167,7 @@ class ChaosPanel(Panel):
             self.c_theory.append(ax.plot([], [], color=color, linewidth=1.5, label=f"$c_0$ = {c0}")[0])
             self.c_sim.append(ax.plot([], [], "o", color=color, ms=3, alpha=0.7)[0])
         self.c_star = ax.axhline(1, color="C1", linewidth=1, label="fixed point c*")
-        self._set_correlation_limits(correlation_limits([0.0]))
+        self._set_correlation_limits(correlation_limits([0.0], self.band))
         ax.set_xlabel("layer l")
         ax.set_ylabel("correlation $c_l$ of two inputs")
         self._legends(fixed_points=True)
@@ -167,16 +186,21 @@ class ChaosPanel(Panel):
 
     def _legends(self, fixed_points):
         """The legends of the q and c panels, listing the fixed-point lines only when they are drawn."""
-        # every legend sits in a band above the data (the limits keep it free), so no curve runs under it
+        # every legend sits in a band above the data (the limits keep it free), so no curve runs under it; with
+        # text larger than the default's, a row of them is wider than the panel: they take two rows
+        two_rows = {} if self.grow == 1 else dict(ncol=2)
         self.ax_q.legend(handles=[self.q_theory, self.q_sim] + ([self.q_star] if fixed_points else []),
-                         fontsize=font_size(8), **Q_LEGEND)
+                         fontsize=font_size(8), **{**Q_LEGEND, **two_rows})
         self.ax_c.legend(handles=self.c_theory + ([self.c_star] if fixed_points else []), fontsize=font_size(8),
-                         title_fontsize=font_size(7), **C_LEGEND)
+                         title_fontsize=font_size(7), **{**C_LEGEND, **two_rows})
         self._fixed_points_listed = fixed_points
 
     def _set_correlation_limits(self, limits):
-        """Set the correlation panel's y limits and its ticks, every 0.2 from the bottom's rung up to 1."""
+        """Set the correlation panel's y limits and its ticks, every 0.2 from the bottom's rung up to 1 (every 0.5
+        when more than six of those would merge, in a style with larger text)."""
         ticks = [t for t in np.round(np.arange(-1.0, 1.01, 0.2), 1) + 0.0 if t >= limits[0]]
+        if self.grow > 1 and len(ticks) > 6:
+            ticks = [t for t in (-1.0, -0.5, 0.0, 0.5, 1.0) if t >= limits[0]]
         if list(self.ax_c.get_yticks()) != ticks:
             self.ax_c.set_yticks(ticks)
         set_limits(self.ax_c, y=limits)
@@ -216,21 +240,20 @@ class ChaosPanel(Panel):
         dist_theory = two_input_distance(th.q, th.c[:, 2])
         chi_sim = measured_chi1(run.chi, depth)
         self.point.set_data([sigma_w], [sigma_b])
+        # larger text: the title stands a little higher, clear of the top tick label ("3.0")
         self.ax_phase.set_title(f"σ_w = {sigma_w:.2f}, σ_b = {sigma_b:.2f}: χ₁ = {th.chi1:.3f} ({th.phase})",
-                                fontsize=font_size(10))
+                                fontsize=font_size(10), **({} if self.grow == 1 else {"pad": 6 * self.grow}))
         # sigma_b = 0, sigma_w <= 1: q_l -> 0, where tanh is linear and the correlation map is the identity; each
         # c_l freezes where it is (it drifts down a little first: E[tanh tanh] / E[tanh^2] <= c for 0 <= c <= 1), so
         # there is no c* and no pull to c = 1; with nothing pulling, a finite network's correlations random-walk
         dies = signal_dies(sigma_w, sigma_b)
         q_star = 0.0 if dies else th.q_star
-        if dies == self._fixed_points_listed:
-            self._legends(fixed_points=not dies)
         self.q_theory.set_data(layers, np.maximum(th.q, FLOOR))
         self.q_sim.set_data(layers, np.maximum(run.q, FLOOR))
         self.q_star.set_ydata([max(q_star, FLOOR)] * 2)
         self.q_star.set_visible(q_star > 0)
         values = np.concatenate([th.q, run.q, [q_star] if q_star > 0 else []])
-        set_limits(self.ax_q, y=log_limits_with_band(self.ax_q, values))
+        set_limits(self.ax_q, y=log_limits_with_band(self.ax_q, values, self.band))
         self.ax_q.set_title(f"q* = {q_star:.4g}", fontsize=font_size(10))
         for k in range(len(self.c0)):
             self.c_theory[k].set_data(layers, th.c[:, k])
@@ -238,7 +261,9 @@ class ChaosPanel(Panel):
         c_star = np.nan if dies else th.c_star
         self.c_star.set_ydata([1.0 if dies else c_star] * 2)
         self.c_star.set_visible(not dies)
-        self._set_correlation_limits(correlation_limits(np.concatenate([th.c.ravel(), run.c.ravel()])))
+        if dies == self._fixed_points_listed:    # made after the lines are shown or hidden: a legend copies that too
+            self._legends(fixed_points=not dies)
+        self._set_correlation_limits(correlation_limits(np.concatenate([th.c.ravel(), run.c.ravel()]), self.band))
         if dies:
             self.ax_c.set_title("q* = 0, no c*: in theory each $c_l$ freezes as $q_l \\to 0$", fontsize=font_size(10))
         else:
@@ -249,7 +274,7 @@ class ChaosPanel(Panel):
         self.d_theory.set_data(layers, np.maximum(dist_theory, FLOOR))
         self.d_sim.set_data(layers, np.maximum(run.distance[:, 2], FLOOR))
         d = np.concatenate([dist_theory, run.distance[:, 2]])
-        set_limits(self.ax_d, y=log_limits_with_band(self.ax_d, d))
+        set_limits(self.ax_d, y=log_limits_with_band(self.ax_d, d, self.band))
         for ax in (self.ax_q, self.ax_c, self.ax_d):
             set_limits(ax, x=(-0.5, depth_axis_end(depth, ax.get_xlim()[1])))
         if dies:

@@ -22,7 +22,7 @@ from ..maths.forward import Stopped, propagate
 from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
 from ..style import font_size
 from .base import POOL, Panel, counted, legend_entry
-from .limits import depth_axis_end, limits_with_band, log_limits_with_band, set_limits
+from .limits import LEGEND_BAND, depth_axis_end, limits_with_band, log_limits_with_band, set_limits
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
 SCHEME_COLORS = {"orthogonal": "C0", "gaussian": "C1"}
@@ -37,6 +37,24 @@ class SpectrumResult:
     theory: dict           # scheme -> predicted spread at this depth
     drawn: dict            # "histogram", "theory_line", "measured": scheme -> the drawn arrays; "setting": (sw, sb, q0)
     message: str
+
+
+def _margins(fig, *, left, bottom, top, wspace, right=0.98, extra_lines=0, extra_bottom_lines=0, extra_left_lines=0):
+    """``subplots_adjust`` with the room for text grown as the style's text grows (``font_size(1.0)``: 1 in the
+    default style, which gets these numbers as they are); ``extra_lines``: the lines a larger style's titles take
+    beyond the default's (see :func:`_wrap`), above the axes, under them and left of them."""
+    grow = font_size(1.0)
+    line = 1.25 * font_size(11) / 72 if grow > 1 else 0.0          # a line of text, in inches
+    height, width = fig.get_figheight(), fig.get_figwidth()
+    fig.subplots_adjust(left=left * grow + extra_left_lines * line / width, right=right,
+                        bottom=bottom * grow + extra_bottom_lines * line / height,
+                        top=1 - (1 - top) * grow - extra_lines * line / height, wspace=wspace * grow)
+
+
+def _wrap(text, after):
+    """``text`` on two lines, broken after the first ``after``, in a style whose text is larger than the default's
+    (it would not fit on one); on one line in the default style."""
+    return text.replace(after, after.rstrip() + "\n", 1) if font_size(1.0) > 1 else text
 
 
 class SpectrumPanel(Panel):
@@ -93,7 +111,7 @@ class SpectrumPanel(Panel):
             return
 
     def draw(self):
-        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.88, wspace=0.25)
+        _margins(self.fig, left=0.07, bottom=0.13, top=0.88, wspace=0.25, extra_lines=2, extra_bottom_lines=1)
         self.ax_sv, self.ax_sp = self.fig.subplots(1, 2)
         self.stairs, self.theory_lines, self.dots = {}, {}, {}
         for scheme, color in SCHEME_COLORS.items():
@@ -104,10 +122,11 @@ class SpectrumPanel(Panel):
                                                            label=f"{scheme}: theory (infinitely wide)")
             (self.dots[scheme],) = self.ax_sp.plot([], [], "o", color=color, ms=3.5, label=f"{scheme}: measured")
         self.ax_sv.axvline(0.0, color="black", linewidth=0.8, linestyle=":")
-        self.ax_sv.set_xlabel("log10 singular value of the Jacobian (0 = length kept; left edge: 1e-6 or less)")
+        self.ax_sv.set_xlabel(_wrap("log10 singular value of the Jacobian (0 = length kept; left edge: 1e-6 or less)",
+                                    "Jacobian "))
         self.ax_sv.set_ylabel("fraction of singular values")
         self.ax_sv.set_xlim(SV_BINS[0], SV_BINS[-1])
-        self.ax_sv.legend(fontsize=font_size(8), loc="upper left", frameon=False, ncol=2)
+        self.ax_sv.legend(fontsize=font_size(8), loc="upper left", frameon=False, ncol=2 if font_size(1.0) == 1 else 1)
         self.ax_sp.set_xlabel("depth (layers)")
         self.ax_sp.set_ylabel("spread Var(λ) / mean(λ)²,  λ = s²")
         self.ax_sp.legend(fontsize=font_size(8), loc="upper left", frameon=False, ncol=1)
@@ -133,12 +152,15 @@ class SpectrumPanel(Panel):
         # steady limits, the top quarter kept free for the legends
         set_limits(self.ax_sv, y=limits_with_band(self.ax_sv, 0.0, max(h.max() for h in hist.values()), floor=0.0))
         set_limits(self.ax_sp, x=(0, depth_axis_end(depth, self.ax_sp.get_xlim()[1] - 0.5) + 0.5),
-                   y=limits_with_band(self.ax_sp, 0.0, top, floor=0.0))
+                   # its legend's four rows: a taller band in a larger style
+                   y=limits_with_band(self.ax_sp, 0.0, top, band=LEGEND_BAND * font_size(1.0) ** 2.5, floor=0.0))
         where = {"tanh": f"tanh on the edge of chaos, q* = {q0:.3g} (σ_w = {sw:.3f}, σ_b = {sb:.3f})",
                  "relu": f"ReLU, He scale σ_w = √2 = {sw:.3f}", "linear": f"linear, σ_w = {sw:g}"}[activation]
-        self.fig.suptitle(f"input-output Jacobian of {counted(depth, 'layer')} of width {width}: {where}", fontsize=font_size(11))
+        self.fig.suptitle(_wrap(f"input-output Jacobian of {counted(depth, 'layer')} of width {width}: {where}", ": "),
+                          fontsize=font_size(11))
         self.ax_sv.set_title("its singular values (one network)", fontsize=font_size(10))
-        self.ax_sp.set_title("spread of the squared singular values by depth", fontsize=font_size(10))
+        self.ax_sp.set_title(_wrap("spread of the squared singular values by depth", "singular "),
+                             fontsize=font_size(10))
         # n eigenvalues have Var / mean² at most n - 1, reached with all the length in one direction: the theory's
         # line, linear in depth, leaves any finite width behind
         message = ("spread of J Jᵀ's eigenvalues at this depth: " + "; ".join(
@@ -248,7 +270,7 @@ class LSUVPanel(Panel):
         return x, w[:depth]
 
     def draw(self):
-        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.88, wspace=0.25)
+        _margins(self.fig, left=0.07, bottom=0.13, top=0.88, wspace=0.25, extra_lines=1, extra_left_lines=1)
         self.ax_std, self.ax_it = self.fig.subplots(1, 2)
         ax = self.ax_std
         (self.before,) = ax.plot([], [], "o-", color="C7", ms=4, label="start weights")
@@ -256,7 +278,7 @@ class LSUVPanel(Panel):
         self.target_line = ax.axhline(self.target, **THEORY, label=f"target std {self.target:g}")
         ax.set_yscale("log")
         ax.set_xlabel("layer")
-        ax.legend(fontsize=font_size(8), loc="upper center", frameon=False, ncol=3)
+        ax.legend(fontsize=font_size(8), loc="upper center", frameon=False, ncol=3 if font_size(1.0) == 1 else 2)
         # one bar per possible layer, made once: an update sets heights and colours and hides the bars past the depth
         # (bars made afresh on every move would force the whole figure to be drawn again)
         self.bars = self.ax_it.bar(np.arange(1, self.max_depth + 1), np.zeros(self.max_depth), color="C2", width=0.7)
@@ -279,7 +301,7 @@ class LSUVPanel(Panel):
         self.before.set_data(layers, measured_before)
         self.after.set_data(layers, measured_after)
         measured = "the layer's output x @ W" if measure == "pre" else f"{activation}(x @ W), what LSUV measured"
-        self.ax_std.set_ylabel(f"std of {measured}")
+        self.ax_std.set_ylabel(_wrap(f"std of {measured}", ", "))
         set_limits(self.ax_std, x=(0, depth_axis_end(depth, self.ax_std.get_xlim()[1] - 0.5) + 0.5),
                    y=log_limits_with_band(self.ax_std, np.concatenate([measured_before, measured_after,
                                                                        [self.target]])))
@@ -297,8 +319,8 @@ class LSUVPanel(Panel):
         set_limits(self.ax_it, x=(0, depth_axis_end(depth, self.ax_it.get_xlim()[1] - 0.5) + 0.5), y=(0, max_iter + 1))
         self.ax_it.set_title("green: |var - 1| < tol reached; red: never", fontsize=font_size(10))
         where = "x @ W, before the activation" if measure == "pre" else f"{activation}(x @ W), after the activation"
-        self.fig.suptitle(f"LSUV on {depth} {activation} layers of width {width}, {start} start, "
-                          f"measuring {where}", fontsize=font_size(11))
+        self.fig.suptitle(_wrap(f"LSUV on {depth} {activation} layers of width {width}, {start} start, "
+                                f"measuring {where}", "start, "), fontsize=font_size(11))
         self.ax_std.set_title(f"input std {self.input_std:g}, {self.n_samples} samples", fontsize=font_size(10))
         if result.converged.all() and measure == "pre":
             message = (f"every layer reached variance 1 within {tol:g}, in at most {result.iterations.max()} "
@@ -348,7 +370,7 @@ class ResidualPanel(Panel):
         super().__init__(fig)
 
     def draw(self):
-        self.fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.88, wspace=0.27)
+        _margins(self.fig, left=0.09, bottom=0.13, top=0.88, wspace=0.27 + 0.05 * (font_size(1.0) > 1), extra_lines=2)
         self.ax_l, self.ax_d = self.fig.subplots(1, 2)
         (self.theory,) = self.ax_l.plot([], [], **THEORY, label="theory (1 + a²)^l")
         (self.sim,) = self.ax_l.plot([], [], "o", color="C7", ms=3.5, label="simulation")
@@ -368,8 +390,13 @@ class ResidualPanel(Panel):
         self.ax_d.set_yscale("log")
         self.ax_d.set_ylim(0.5, self.top * 3)       # the top tick label inside the axes, clear of the title
         self.ax_d.set_xlabel("depth L (blocks)")
-        self.ax_d.set_ylabel("growth of the mean square after L blocks")
-        self.ax_d.legend(fontsize=font_size(7), loc="lower right", bbox_to_anchor=(1.0, 0.1), frameon=False, ncol=2)
+        self.ax_d.set_ylabel(_wrap("growth of the mean square after L blocks", "square "))
+        # in a larger style one column of at most 7.5 points, under the a = 0.5 line: two columns would reach the
+        # steep lines on the left
+        large = font_size(1.0) > 1
+        self.ax_d.legend(fontsize=min(font_size(7), 7.5) if large else font_size(7), loc="lower right",
+                         bbox_to_anchor=(1.0, 0.1), frameon=False, ncol=1 if large else 2,
+                         labelspacing=0.25 if large else None)
 
     def _stream(self, depth, width, rule, seed, stop=None):
         """The residual stream's mean square at every block (:func:`~winit_helpers.maths.isometry.residual_stream`),
@@ -401,8 +428,8 @@ class ResidualPanel(Panel):
         # steady limits (whole decades, the depth axis on a ladder), the top quarter kept free for the legend
         set_limits(self.ax_l, x=(-0.5, depth_axis_end(depth, self.ax_l.get_xlim()[1])),
                    y=log_limits_with_band(self.ax_l, np.concatenate([ms, theory])))
-        self.ax_l.set_title(f"x_l = x_(l-1) + a f(x_(l-1)), {rule}" + (f" = {alpha:.3g}" if "L" in rule else ""),
-                            fontsize=font_size(10))
+        self.ax_l.set_title(_wrap(f"x_l = x_(l-1) + a f(x_(l-1)), {rule}" + (f" = {alpha:.3g}" if "L" in rule else ""),
+                                  "), "), fontsize=font_size(10))
         growth = ms[-1] / ms[0]
         off_chart = growth >= self.top / 1.5
         marker = (depth, min(growth, self.top / 1.5))
@@ -412,9 +439,10 @@ class ResidualPanel(Panel):
         for artist in (self.marker, legend_entry(self.ax_d.get_legend(), self.marker)):
             if artist.get_marker() != symbol:
                 artist.set_marker(symbol)
-        self.ax_d.set_title(f"theory per rule; {shape}: measured {growth:.3g}"
-                            + (" (off the chart)" if off_chart else ""), fontsize=font_size(10))
-        self.fig.suptitle(f"{counted(depth, 'block')} of width n = {width}: f(x) = relu(x W1) W2, W1 std sqrt(2/n), W2 std 1/sqrt(n)", fontsize=font_size(11))
+        self.ax_d.set_title(_wrap(f"theory per rule; {shape}: measured {growth:.3g}"
+                                  + (" (off the chart)" if off_chart else ""), ": "), fontsize=font_size(10))
+        self.fig.suptitle(_wrap(f"{counted(depth, 'block')} of width n = {width}: f(x) = relu(x W1) W2, W1 std "
+                                "sqrt(2/n), W2 std 1/sqrt(n)", ": "), fontsize=font_size(11))
         message = (f"after {counted(depth, 'block')} the mean square grew {growth:.3g} times; theory "
                    f"{theory[-1] / ms[0]:.3g}" + (" (every block starts as the identity)." if fixup else "."))
         drawn = {"layers": layers, "theory": theory, "simulation": ms, "marker": marker, "growth": growth,
