@@ -1,6 +1,7 @@
 """The live views the other layout tests do not cover, or not in both styles (notebooks 4, 5, 7 and 10): no collisions at any slider's
 minimum, default and maximum, at the settings the questions and answers name (:data:`NAMED`), nor at any
-drop-down option, in the default and the projector style.
+drop-down option, in the default and the projector style. And every view of the course in the projector style,
+switched on while the session runs, at every slider's ends.
 
 A collision is what ``layout_checks.layout_problems`` finds from the artists' boxes in display coordinates:
 a legend over drawn data or out of its axes, text over text, merged tick labels, text out of the figure.
@@ -70,5 +71,25 @@ def test_no_collisions_at_any_slider_end(name, style):
                 problems += layout_problems(view.panel.fig, f"{name} ({style}) at {cname} = {value}")
             control.value = start
         assert not problems, "\n".join(problems)
+    finally:
+        use_default_style()
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_no_view_collides_in_the_projector_style_at_any_slider_end(name):
+    # every registered view, the projector style switched on while the session runs (docs/teaching.md: "re-run a
+    # figure's cell after switching"), at the start and at every slider's ends and drop-down option
+    use_projector_style()
+    try:
+        view = VIEWS[name]()
+        problems = layout_problems(view.panel.fig, f"{name} (projector) at the start")
+        for cname, control in view.controls.items():
+            start = control.value
+            for value in _ends(control):
+                control.value = value
+                assert view.error is None, view.error
+                problems += layout_problems(view.panel.fig, f"{name} (projector) at {cname} = {value}")
+            control.value = start
+        assert not problems, "\n".join(problems[:20])
     finally:
         use_default_style()
