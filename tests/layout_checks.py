@@ -173,6 +173,20 @@ def layout_problems(fig, where=""):
     return problems
 
 
+def problems_while_moving(view, moves, where=""):
+    """:func:`layout_problems` of a live view's figure after each move, ``(control name, value)``, each control put
+    back where it was after its move; the view must draw every one without an error."""
+    problems = []
+    for name, value in moves:
+        control = view.controls[name]
+        start = control.value
+        control.value = value
+        assert view.error is None, f"{where} at {name} = {value}: {view.error}"
+        problems += layout_problems(view.panel.fig, f"{where} at {name} = {value}")
+        control.value = start
+    return problems
+
+
 def assert_clean_layout(fig, where=""):
     problems = layout_problems(fig, where)
     assert not problems, "\n".join(problems)

@@ -9,7 +9,7 @@ import matplotlib.colors
 import numpy as np
 import pytest
 
-from layout_checks import layout_problems, legend_labels, lines_drawn
+from layout_checks import layout_problems, legend_labels, lines_drawn, problems_while_moving
 from winit_helpers.figures.edge_of_chaos import ChaosPanel, phase_grid
 from winit_helpers.figures.limits import depth_axis_end, log_limits_with_band
 from winit_helpers.live import all_views
@@ -268,14 +268,7 @@ def test_no_collisions_in_the_projector_style(views, name):
     use_projector_style()
     try:
         view = views[name]()
-        problems = []
-        for cname, value in positions(view, name):
-            control = view.controls[cname]
-            start = control.value
-            control.value = value
-            assert view.error is None, view.error
-            problems += layout_problems(view.panel.fig, f"{name} (projector) at {cname} = {value}")
-            control.value = start
+        problems = problems_while_moving(view, positions(view, name), f"{name} (projector)")
         assert not problems, "\n".join(problems[:20])
     finally:
         use_default_style()

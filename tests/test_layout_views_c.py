@@ -8,7 +8,7 @@ a legend over drawn data or out of its axes, text over text, merged tick labels,
 """
 import pytest
 
-from layout_checks import layout_problems
+from layout_checks import layout_problems, problems_while_moving
 from winit_helpers.live import all_views
 from winit_helpers.style import use_default_style, use_projector_style
 
@@ -82,14 +82,9 @@ def test_no_view_collides_in_the_projector_style_at_any_slider_end(name):
     use_projector_style()
     try:
         view = VIEWS[name]()
-        problems = layout_problems(view.panel.fig, f"{name} (projector) at the start")
-        for cname, control in view.controls.items():
-            start = control.value
-            for value in _ends(control):
-                control.value = value
-                assert view.error is None, view.error
-                problems += layout_problems(view.panel.fig, f"{name} (projector) at {cname} = {value}")
-            control.value = start
+        moves = [(cname, value) for cname, control in view.controls.items() for value in _ends(control)]
+        problems = (layout_problems(view.panel.fig, f"{name} (projector) at the start")
+                    + problems_while_moving(view, moves, f"{name} (projector)"))
         assert not problems, "\n".join(problems[:20])
     finally:
         use_default_style()
