@@ -108,3 +108,21 @@ def test_environment_variable_switches_it_on_at_import():
     code = "import matplotlib as mpl, winit_helpers.style; print(mpl.rcParams['font.size'])"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert float(out.stdout) == pytest.approx(10 * style.PROJECTOR_SCALE)
+
+
+def test_grown_margins_are_the_given_ones_in_the_default_style_and_grow_with_the_text():
+    from winit_helpers.figures.base import grown_margins
+
+    def margins(**extra):
+        fig = Figure(figsize=(10, 4))
+        grown_margins(fig, left=0.07, bottom=0.13, top=0.88, wspace=0.25, hspace=0.4, **extra)
+        p = fig.subplotpars
+        return p.left, p.bottom, p.top, p.wspace, p.hspace, p.right
+
+    assert margins(extra_top_lines=2, extra_bottom_lines=1, extra_left_lines=1) == (0.07, 0.13, 0.88, 0.25, 0.4, 0.98)
+    style.use_projector_style()
+    g = style.PROJECTOR_SCALE
+    line = 1.25 * 11 * g / 72                                   # a line of 11-point text, grown, in inches
+    assert margins() == pytest.approx((0.07 * g, 0.13 * g, 1 - 0.12 * g, 0.25 * g, 0.4 * g, 0.98))
+    assert margins(extra_top_lines=2, extra_bottom_lines=1, extra_left_lines=1) == pytest.approx(
+        (0.07 * g + line / 10, 0.13 * g + line / 4, 1 - 0.12 * g - 2 * line / 4, 0.25 * g, 0.4 * g, 0.98))

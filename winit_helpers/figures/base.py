@@ -37,6 +37,7 @@ from PIL import Image
 
 from .._blas import blas_on_one_thread
 from .. import style  # noqa: F401  (WINIT_PROJECTOR=1 switches the projector style on)
+from ..style import font_size
 from ..maths.forward import draw_network
 
 DPI = 100            # static figures
@@ -160,6 +161,22 @@ class LiveCanvas(FigureCanvasAgg):
             self.renderer = LiveRenderer(w, h, self.figure.dpi)
             self._lastKey = key
         return self.renderer
+
+
+def grown_margins(fig, *, left, bottom, top, wspace, hspace=None, right=0.98, extra_top_lines=0,
+                  extra_bottom_lines=0, extra_left_lines=0):
+    """``fig.subplots_adjust`` with the room for text grown as the style's text grows: ``left``, ``bottom``, the
+    room above the axes (``1 - top``) and the gaps times ``font_size(1.0)``, which is 1 in the default style (these
+    numbers as they are) and 1.35 in the projector style. In a larger style, ``extra_top_lines`` more lines of
+    text above the axes (titles that it wraps onto two lines), ``extra_bottom_lines`` below, ``extra_left_lines``
+    left of them. Read when a figure is drawn, so a style switched on later is followed."""
+    grow = font_size(1.0)
+    line = 1.25 * font_size(11) / 72 if grow > 1 else 0.0          # a line of text, in inches
+    height, width = fig.get_figheight(), fig.get_figwidth()
+    fig.subplots_adjust(left=left * grow + extra_left_lines * line / width, right=right,
+                        bottom=bottom * grow + extra_bottom_lines * line / height,
+                        top=1 - (1 - top) * grow - extra_top_lines * line / height, wspace=wspace * grow,
+                        hspace=None if hspace is None else hspace * grow)
 
 
 def counted(n, noun, plural=None):

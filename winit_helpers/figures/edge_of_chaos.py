@@ -16,7 +16,7 @@ from ..maths import meanfield as mf
 from ..maths.activations import LECUN_A, LECUN_B, gain
 from ..maths.theory import measured_chi1, two_input_distance
 from ..style import font_size
-from .base import DPI, Panel
+from .base import DPI, Panel, grown_margins
 from .limits import FLOOR, LEGEND_BAND, depth_axis_end, log_limits_with_band, set_limits
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
@@ -143,13 +143,10 @@ class ChaosPanel(Panel):
         return panel.update(**params)
 
     def draw(self):
-        # the room for text grows with the style's text (font_size(1.0): exactly 1 in the default style, which
-        # gets these numbers as they are); read here, not at import, so a style switched on later is followed
-        self.grow = grow = font_size(1.0)
-        self.band = legend_band(grow)
-        self.fig.subplots_adjust(left=0.07 + (grow - 1) * 0.07, right=0.98, bottom=0.08 + (grow - 1) * 0.08,
-                                 top=0.93 - (grow - 1) * 0.07, wspace=0.25 + (grow - 1) * 0.25,
-                                 hspace=0.38 + (grow - 1) * 0.38)
+        # read here, not at import, so a style switched on later is followed
+        self.grow = font_size(1.0)
+        self.band = legend_band(self.grow)
+        grown_margins(self.fig, left=0.07, bottom=0.08, top=0.93, wspace=0.25, hspace=0.38)
         (self.ax_phase, self.ax_q), (self.ax_c, self.ax_d) = self.fig.subplots(2, 2)
         self.phase = draw_phase_diagram(self.ax_phase, self.grid, legend=self.legend)
         (self.point,) = self.ax_phase.plot([1], [0], "*", color="white", mec="black", ms=18, zorder=5,

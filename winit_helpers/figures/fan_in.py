@@ -34,9 +34,8 @@ class FanInPanel(Panel):
     grid = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 4000)
 
     def draw(self):
-        # the density's tick labels ("0.0020" at weight scale 10) need more room as the text grows (the projector
-        # style's 1.35: 0.014 more of the width); exactly 0.09 in the default style
-        self.fig.subplots_adjust(left=0.09 + (font_size(1.0) - 1) * 0.04, right=0.98, bottom=0.15, top=0.88, wspace=0.3)
+        # the density's tick labels ("0.0020" at weight scale 10) need more room as the text grows
+        self.fig.subplots_adjust(left=0.09 * font_size(1.0), right=0.98, bottom=0.15, top=0.88, wspace=0.3)
         self.ax_hist, self.ax_law = self.fig.subplots(1, 2)
         ax = self.ax_hist
         self.bars = ax.stairs(np.zeros(40), np.linspace(-1, 1, 41), fill=True, alpha=0.5,

@@ -21,7 +21,7 @@ from ..maths import isometry as iso
 from ..maths.forward import Stopped, propagate
 from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
 from ..style import font_size
-from .base import POOL, Panel, counted, legend_entry
+from .base import POOL, Panel, counted, grown_margins, legend_entry
 from .limits import LEGEND_BAND, depth_axis_end, limits_with_band, log_limits_with_band, set_limits
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
@@ -39,21 +39,10 @@ class SpectrumResult:
     message: str
 
 
-def _margins(fig, *, left, bottom, top, wspace, right=0.98, extra_lines=0, extra_bottom_lines=0, extra_left_lines=0):
-    """``subplots_adjust`` with the room for text grown as the style's text grows (``font_size(1.0)``: 1 in the
-    default style, which gets these numbers as they are); ``extra_lines``: the lines a larger style's titles take
-    beyond the default's (see :func:`_wrap`), above the axes, under them and left of them."""
-    grow = font_size(1.0)
-    line = 1.25 * font_size(11) / 72 if grow > 1 else 0.0          # a line of text, in inches
-    height, width = fig.get_figheight(), fig.get_figwidth()
-    fig.subplots_adjust(left=left * grow + extra_left_lines * line / width, right=right,
-                        bottom=bottom * grow + extra_bottom_lines * line / height,
-                        top=1 - (1 - top) * grow - extra_lines * line / height, wspace=wspace * grow)
-
-
 def _wrap(text, after):
     """``text`` on two lines, broken after the first ``after``, in a style whose text is larger than the default's
-    (it would not fit on one); on one line in the default style."""
+    (it would not fit on one; :func:`~.base.grown_margins` keeps room for the line); on one line in the default
+    style."""
     return text.replace(after, after.rstrip() + "\n", 1) if font_size(1.0) > 1 else text
 
 
@@ -111,7 +100,7 @@ class SpectrumPanel(Panel):
             return
 
     def draw(self):
-        _margins(self.fig, left=0.07, bottom=0.13, top=0.88, wspace=0.25, extra_lines=2, extra_bottom_lines=1)
+        grown_margins(self.fig, left=0.07, bottom=0.13, top=0.88, wspace=0.25, extra_top_lines=2, extra_bottom_lines=1)
         self.ax_sv, self.ax_sp = self.fig.subplots(1, 2)
         self.stairs, self.theory_lines, self.dots = {}, {}, {}
         for scheme, color in SCHEME_COLORS.items():
@@ -270,7 +259,7 @@ class LSUVPanel(Panel):
         return x, w[:depth]
 
     def draw(self):
-        _margins(self.fig, left=0.07, bottom=0.13, top=0.88, wspace=0.25, extra_lines=1, extra_left_lines=1)
+        grown_margins(self.fig, left=0.07, bottom=0.13, top=0.88, wspace=0.25, extra_top_lines=1, extra_left_lines=1)
         self.ax_std, self.ax_it = self.fig.subplots(1, 2)
         ax = self.ax_std
         (self.before,) = ax.plot([], [], "o-", color="C7", ms=4, label="start weights")
@@ -370,7 +359,8 @@ class ResidualPanel(Panel):
         super().__init__(fig)
 
     def draw(self):
-        _margins(self.fig, left=0.09, bottom=0.13, top=0.88, wspace=0.27 + 0.05 * (font_size(1.0) > 1), extra_lines=2)
+        grown_margins(self.fig, left=0.09, bottom=0.13, top=0.88, wspace=0.27 + 0.05 * (font_size(1.0) > 1),
+                      extra_top_lines=2)
         self.ax_l, self.ax_d = self.fig.subplots(1, 2)
         (self.theory,) = self.ax_l.plot([], [], **THEORY, label="theory (1 + a²)^l")
         (self.sim,) = self.ax_l.plot([], [], "o", color="C7", ms=3.5, label="simulation")
