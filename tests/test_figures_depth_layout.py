@@ -254,13 +254,20 @@ def test_the_factor_slider_reaches_0_9_and_1_1_in_two_presses_and_draws_them_exa
 def test_a_new_width_runs_only_the_layers_shown_and_a_deeper_depth_only_the_new_ones():
     panel = DepthPanel()
     first = panel.update(depth=100, width=100, scale=1.0)
-    (run,) = panel._cache.values()
-    assert run.depth == 100                                   # a first look at a width: no layers it does not show
+    # the run that keeps the std, and the same seed's run that keeps all, as deep as float32's overflow needs
+    run, absmax = panel._cache[(100, 0, 500, "weights", "std")], panel._cache[(100, 0, 500, "weights", "all")]
+    assert len(panel._cache) == 2 and run.depth == 100        # a first look at a width: no layers it does not show
+    assert first.beyond["float32"][0] <= absmax.depth < 50    # std x 10 a layer: float32 overflows near layer 38
+    needed = absmax.depth
     deeper = panel.update(depth=101, width=100, scale=1.0)
-    assert list(panel._cache.values()) == [run] and run.depth == 101 and [c.shape[1] for c in run.chunks] == [100, 1]
+    assert list(panel._cache.values()) == [run, absmax] and run.depth == 101
+    assert [c.shape[1] for c in run.chunks] == [100, 1] and absmax.depth == needed     # nothing more needed
     assert np.array_equal(deeper.log10_std[:100], first.log10_std)
-    direct = simulate(101, 100, 1.0, n_samples=500, seed=0, method=deeper.method)
+    direct = simulate(101, 100, 1.0, n_samples=500, seed=0, method=deeper.method, keep="std")
     assert np.array_equal(deeper.log10_std, direct.log10_std)   # the same as running 101 layers directly
+    direct = simulate(101, 100, 1.0, n_samples=500, seed=0, method=deeper.method)           # keeps all
+    assert deeper.beyond == {dtype: (direct.overflow_layer(dtype), direct.underflow_layer(dtype))
+                             for dtype in ("float32", "float64")}
 
 
 def test_the_depth_figure_keeps_its_most_recent_runs_within_its_memory(monkeypatch):
@@ -270,7 +277,7 @@ def test_the_depth_figure_keeps_its_most_recent_runs_within_its_memory(monkeypat
     for width in (40, 41, 42, 40, 120, 41):           # width 120's two runs alone are more than the room: kept
         result = panel.update(depth=20, width=width, multiplier=1.0, n_seeds=2, seed=3)
         kept = list(panel._cache)
-        assert kept[-2:] == [(width, 3, 500, "weights", "all"), (width, 4, 500, "weights", "std")]
+        assert kept[-2:] == [(width, 3, 500, "weights", "std"), (width, 4, 500, "weights", "std")]
         assert sum(run.x.size for run in panel._cache.values()) <= 3 * 500 * 40 or len(kept) == 2
         direct = simulate(20, width, 1.0 / math.sqrt(width), n_samples=500, seed=4, keep="std")
         assert np.allclose(result.simulations[1].log10_std, direct.log10_std, atol=1e-9)

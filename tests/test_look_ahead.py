@@ -89,6 +89,22 @@ def test_a_prepared_setting_draws_the_numbers_of_a_fresh_figure_and_computes_not
     assert np.array_equal(result.drawn["factor_counts"], expected.drawn["factor_counts"])
 
 
+@pytest.mark.parametrize("panel_class, settings", [(DepthPanel, dict(depth=60, scale=1.0)),
+                                                    (FixPanel, dict(depth=200, multiplier=1.6))])
+def test_a_prepared_setting_has_the_largest_activation_its_words_and_marker_need(panel_class, settings, monkeypatch):
+    """Both settings take float32 past its range (std x 7 a layer; x 1.6, to 1e38 near layer 186): only the first
+    seed's run that keeps every activation says where. The look-ahead computes it too, as deep as needed."""
+    panel, fresh = panel_class(), panel_class()
+    panel.update(width=50, n_seeds=3, **settings)
+    panel.prepare(threading.Event(), width=51, n_seeds=3, **settings)
+    calls = _extensions(monkeypatch)
+    result = panel.update(width=51, n_seeds=3, **settings)
+    assert not any(calls), "the redraw computed layers the look-ahead had prepared"
+    expected = fresh.update(width=51, n_seeds=3, **settings)
+    assert result.beyond == expected.beyond and result.beyond["float32"][0] is not None
+    assert result.message == expected.message and result.drawn["marker"] == expected.drawn["marker"]
+
+
 def test_a_stopped_look_ahead_leaves_the_redraw_only_the_layers_it_did_not_reach(monkeypatch):
     panel = DepthPanel()
     panel.update(depth=80, width=30, scale=0.2)

@@ -23,7 +23,7 @@ from winit_helpers.figures.depth import PARTIAL_ABOVE_MS, PREVIEW_ABOVE_MS, PREV
 from winit_helpers.figures.fix import FixPanel
 from winit_helpers.live import all_views
 from winit_helpers.live.core import stop_look_ahead
-from winit_helpers.maths.forward import LOG10_MAX, Run, pow10_str
+from winit_helpers.maths.forward import LOG10_MAX, Run, pow10_str, simulate
 
 VIEWS = all_views()
 
@@ -176,11 +176,15 @@ def test_a_run_that_keeps_only_the_std_is_estimated_at_its_width_x_width_matrix(
     assert run_cost_ms(100, 113, 500, "weights", keep="std") < run_cost_ms(100, 113, 500, "weights") / 1.5
     assert run_cost_ms(100, 600, 500, "weights", keep="std") == run_cost_ms(100, 600, 500, "weights")
     assert run_cost_ms(100, 600, 50, "samples", keep="std") == run_cost_ms(100, 600, 50, "samples")
-    panel = FixPanel()                                # a figure's missing runs: the first keeps all, four the std
+    panel = FixPanel()                                # a figure's missing runs: five that keep the std
     keys = panel._run_keys(100, 113, 5, 500, 0)
-    assert [(key[2], key[4]) for key in keys] == [(500, "all")] + [(500, "std")] * 4
-    assert panel._missing_ms(keys, 100) == pytest.approx(run_cost_ms(100, 113, 500, "weights")
-                                                         + 4 * run_cost_ms(100, 113, 113, "weights"))
+    assert [(key[2], key[4]) for key in keys] == [(500, "std")] * 5
+    assert panel._missing_ms(keys, 100) == pytest.approx(5 * run_cost_ms(100, 113, 113, "weights"))
+    # the first seed's largest |activation| comes from a run that keeps all, where it is needed
+    assert panel._absmax_key(keys[0]) == (113, 0, 500, "weights", "all")
+    # with fewer inputs than units keeping the std saves nothing: the first run keeps all itself
+    wide = panel._run_keys(100, 600, 5, 500, 0)
+    assert [key[4] for key in wide] == ["all"] + ["std"] * 4 and panel._absmax_key(wide[0]) is None
     assert Run(113, 1.0, n_samples=500, activation="linear", seed=0, method="weights", keep="std").reduced
     assert not Run(600, 1.0, n_samples=500, activation="linear", seed=0, method="weights", keep="std").reduced
 
@@ -227,7 +231,8 @@ def test_runs_not_done_in_a_moment_show_the_layers_they_reached_and_say_so_then_
     sim0, theory = full.simulations[0], full.drawn["theory"]
     assert first.message.startswith(f"Layer {reached}: std = {pow10_str(sim0.log10_std[reached - 1])} "
                                     f"(theory {pow10_str(theory[reached - 1])}).")
-    over32 = np.flatnonzero(sim0.log10_absmax[:reached] > LOG10_MAX["float32"])
+    direct = simulate(depth, width, scale, n_samples=full.n_samples, seed=0, method=full.method)   # keeps all
+    over32 = np.flatnonzero(direct.log10_absmax[:reached] > LOG10_MAX["float32"])
     if over32.size:
         assert f"In float32 the largest activations would overflow to inf at layer {over32[0] + 1}." in first.message
         assert "Within float64's range so far." in first.message               # not yet: the shown layers say

@@ -273,3 +273,104 @@ def test_a_run_pushed_deeper_in_steps_is_one_simulation(activation, method, keep
     assert steps.depth == whole.depth == 60
     for field in ("log10_std", "mean_sign", "log10_abs_mean") + (("log10_absmax",) if keep == "all" else ()):
         assert np.array_equal(getattr(steps, field), getattr(whole, field)), field
+
+
+def test_the_std_and_the_mean_bound_the_largest_activation():
+    """rms <= max |x| <= sqrt(N) rms, on 200 runs of every kind of layer the depth figures use (and an offset mean)."""
+    from winit_helpers.maths.forward import _absmax_bounds
+    rng = np.random.default_rng(5)
+    for seed in range(200):
+        width, n = int(rng.integers(2, 40)), int(rng.integers(2, 80))
+        sim = wh.simulate(int(rng.integers(1, 30)), width, float(10 ** rng.uniform(-1, 1)) / math.sqrt(width),
+                          n_samples=n, activation=["linear", "relu"][seed % 2], seed=seed)
+        lower, upper = _absmax_bounds(sim)
+        assert np.all(lower <= sim.log10_absmax) and np.all(sim.log10_absmax <= upper), seed
+        # the slack is a millionth of a decade: the bounds are the closed forms
+        ln10 = math.log(10)
+        rms = 0.5 * np.logaddexp(2 * ln10 * sim.log10_std, 2 * ln10 * sim.log10_abs_mean) / ln10
+        assert np.allclose(lower, rms, atol=2e-6) and np.allclose(upper, rms + 0.5 * math.log10(n * width), atol=2e-6)
+
+
+def test_float_edges_from_the_std_alone_are_those_of_the_run_that_keeps_every_activation():
+    """300 settings on both sides of float32's and float64's ranges: a run that kept only the std, helped by the
+    same run kept whole only as deep as needed, says where each float type overflows and underflows exactly as
+    the whole run does."""
+    from winit_helpers.maths.forward import float_edges
+    rng = np.random.default_rng(1)
+    asked = []
+    for _ in range(300):
+        width = int(rng.integers(2, 60))
+        n, depth, seed = int(rng.integers(width + 1, 200)), int(rng.integers(1, 400)), int(rng.integers(0, 1000))
+        scale = float(10 ** rng.uniform(-1.2, 0.8)) / math.sqrt(width)
+        whole = wh.simulate(depth, width, scale, n_samples=n, seed=seed)
+        std_only = wh.simulate(depth, width, scale, n_samples=n, seed=seed, keep="std")
+        calls = []
+
+        def full(layers):
+            calls.append(layers)
+            return whole.head(layers)
+
+        expected = {dtype: (whole.overflow_layer(dtype), whole.underflow_layer(dtype)) for dtype in ("float32", "float64")}
+        assert float_edges(std_only, full) == expected
+        assert len(calls) <= 1
+        asked.append(calls[0] if calls else 0)
+        if calls:                       # not deeper than the first layer where a float type surely gave out
+            assert calls[0] == depth or any(e is not None and e <= calls[0] for pair in expected.values() for e in pair)
+        assert float_edges(whole) == expected             # a run that keeps all answers itself
+    assert 50 < asked.count(0) < 250                      # both kinds of setting were tried
+
+
+@pytest.mark.parametrize("multiplier", [0.5, 0.75, 1.0, 1.5, 2.0])
+def test_at_notebook_3_s_default_depth_no_float_type_is_near_its_range(multiplier):
+    """Depth 100, width 100, any multiplier on its slider: the std and the mean settle it; nothing more is run."""
+    from winit_helpers.maths.forward import absmax_layers_needed
+    for seed in range(5):
+        sim = wh.simulate(100, 100, multiplier / 10, seed=seed, keep="std")
+        assert absmax_layers_needed(sim) == 0
+
+
+def test_float_edges_wants_the_layers_it_asked_for_with_their_largest_activation():
+    from winit_helpers.maths.forward import float_edges
+    sim = wh.simulate(60, 20, 1.0, seed=0, keep="std")        # std x 4.5 a layer: float32 gives out near 59
+    with pytest.raises(ValueError, match=r"full\(60\) must keep the largest \|activation\| of 60 layers, got 59"):
+        float_edges(sim, lambda layers: wh.simulate(layers - 1, 20, 1.0, seed=0))
+    with pytest.raises(ValueError, match="without it"):
+        float_edges(sim, lambda layers: wh.simulate(layers, 20, 1.0, seed=0, keep="std"))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("edge", ["over", "under"])
+def test_float_edges_where_the_std_alone_leaves_it_open(dtype, edge):
+    """40 seeds, each scaled so that its last layer's root mean square lies where the largest |activation| may or may
+    not be beyond the range (it is between rms and sqrt(N) rms: 1.65 decades here), from its edge inwards:
+    the whole run decides, and the answer is that of the whole run."""
+    from winit_helpers.maths.forward import LOG10_MIN, float_edges
+    depth, width, n = 80, 20, 100
+    outcomes = set()
+    for seed in range(40):
+        inside = 0.1 + 1.4 * seed / 39                   # decades inside the edge
+        target = LOG10_MAX[dtype] - inside if edge == "over" else LOG10_MIN[dtype] - inside
+        unit = wh.simulate(depth, width, 1.0, n_samples=n, seed=seed)
+        last_rms = 0.5 * math.log10(10 ** (2 * unit.log10_std[-1]) + 10 ** (2 * unit.log10_abs_mean[-1]))
+        scale = 10 ** ((target - last_rms) / depth)   # a linear layer's output scales with the weights
+        whole = wh.simulate(depth, width, scale, n_samples=n, seed=seed)
+        calls = []
+
+        def full(layers):
+            calls.append(layers)
+            return whole.head(layers)
+
+        got = float_edges(wh.simulate(depth, width, scale, n_samples=n, seed=seed, keep="std"), full)
+        expected = {d: (whole.overflow_layer(d), whole.underflow_layer(d)) for d in ("float32", "float64")}
+        assert got == expected, seed
+        outcomes.add(expected[dtype][0 if edge == "over" else 1] is not None)
+        assert calls, f"seed {seed}: the std alone cannot settle this"
+    assert outcomes == {True, False}                 # both beyond the range and within it, by the seed
+
+
+def test_a_first_layer_surely_beyond_float32_needs_that_layer_alone():
+    from winit_helpers.maths.forward import float_edges
+    calls, whole = [], wh.simulate(3, 10, 1e40, seed=0)
+    got = float_edges(wh.simulate(3, 10, 1e40, seed=0, keep="std"), lambda layers: calls.append(layers) or
+                      whole.head(layers))
+    assert got == {"float32": (1, None), "float64": (None, None)} and calls == [1]

@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .._checks import check_positive_int
-from ..maths.forward import LOG10_MAX, LOG10_MIN, Run, pow10_str
+from ..maths.forward import LOG10_MAX, LOG10_MIN, Run, absmax_layers_needed, float_edges, pow10_str
 from ..maths.streams import kept_stream
 from ..maths.theory import growth_per_layer, predicted_log10_std
 from ..style import font_size
@@ -45,6 +45,8 @@ class DepthResult:
     message: str
     drawn: dict                # every array and number the figure shows, by artist
     preview: bool = False      # a first look (fewer runs or inputs, or the first layers); the full figure follows
+    #: {dtype: (overflow layer, underflow layer)} of the first seed's run, float32 and float64 (None: in range)
+    beyond: dict = None
 
     @property
     def log10_std(self):
@@ -211,10 +213,34 @@ class DepthPanel(Panel):
 
     def _run_keys(self, depth, width, n_seeds, n_samples, seed, budget_ms=None):
         """The kept runs' keys a setting needs, one per seed: (width, seed, n_samples, method, keep), as
-        :func:`plan_runs` chooses them within ``budget_ms`` (default :attr:`budget_ms`)."""
+        :func:`plan_runs` chooses them within ``budget_ms`` (default :attr:`budget_ms`).
+
+        Every run keeps only the std and the mean (``keep="std"``), which costs several times less where it
+        follows a width x width matrix instead of the inputs (more inputs than units). The first seed's run
+        keeps everything where that costs no more: its largest |activation| says where a float type
+        overflows. Otherwise that comes from a second run of the first seed (:meth:`_absmax_key`), taken only
+        as deep as the std and the mean leave it open (:func:`~winit_helpers.maths.forward.float_edges`).
+        """
         budget_ms = self.budget_ms if budget_ms is None else budget_ms
         n_samples, method, n_seeds = plan_runs(depth, width, n_seeds, budget_ms, n_samples)
-        return [(width, seed + k, n_samples, method, "all" if k == 0 else "std") for k in range(n_seeds)]
+        first = "std" if method == "weights" and n_samples > width else "all"
+        return [(width, seed + k, n_samples, method, first if k == 0 else "std") for k in range(n_seeds)]
+
+    @staticmethod
+    def _absmax_key(key):
+        """The key of the run that keeps the largest |activation| for the run of ``key`` (None: it keeps it)."""
+        return None if key[4] == "all" else key[:4] + ("all",)
+
+    def _absmax_run(self, key, depth, protect, stop=None):
+        """The kept run of the first seed that keeps the largest |activation|, ``depth`` layers deep (or as deep
+        as it got before ``stop`` was set)."""
+        (run,) = self._kept([key], protect=protect)
+        if run.depth < depth:
+            if stop is None:
+                run.extend(depth - run.depth, ahead=depth - run.depth >= 8)
+            else:
+                run.extend(depth - run.depth, stop=stop)
+        return run
 
     def _missing_ms(self, keys, depth):
         """The estimated ms (:func:`run_cost_ms`) of the layers these runs lack to be ``depth`` deep."""
@@ -226,8 +252,9 @@ class DepthPanel(Panel):
         recently used. The least recently used others go, down to :data:`KEPT_NUMBERS` activations in all,
         except those in ``protect``.
 
-        Only the first seed's run keeps the largest |activation| (where the floats overflow); the others keep
-        the std and the mean (``keep="std"``: the same numbers, cheaper).
+        A run keeps the std and the mean (``keep="std"``); the one that keeps the largest |activation| too
+        (``keep="all"``: where the floats overflow) is the first seed's, and only as deep as needed (see
+        :meth:`_run_keys`).
         """
         def new_run(key):
             width, seed, n, method, keep = key
@@ -324,9 +351,19 @@ class DepthPanel(Panel):
             n_samples = check_positive_int("n_samples", n_samples, minimum=2)
         except (TypeError, ValueError):
             return                      # update will say what is wrong, if the learner goes there
-        runs = self._kept(self._run_keys(depth, width, n_seeds, n_samples, seed), protect=self._shown_keys)
+        keys = self._run_keys(depth, width, n_seeds, n_samples, seed)
+        runs = self._kept(keys, protect=self._shown_keys)
         todo = [run for run in runs if run.depth < depth]
         list(POOL.map(lambda run: run.extend(depth - run.depth, stop=stop), todo))
+        absmax_key = self._absmax_key(keys[0])
+        if absmax_key is None or stop.is_set() or runs[0].depth < depth:
+            return
+        try:
+            needed = absmax_layers_needed(runs[0].simulation().head(depth).rescale(scale))
+        except (TypeError, ValueError):
+            return                      # a scale update will reject
+        if needed:
+            self._absmax_run(absmax_key, needed, protect=list(self._shown_keys) + keys, stop=stop)
 
     def further(self, params, ranges):
         """Settings for ``prepare`` beyond the neighbours, where a drag of the depth slider may go: the deepest
@@ -395,7 +432,7 @@ class DepthPanel(Panel):
                     keys, preview = quick, True   # no layer of some run yet: the quicker runs, if much quicker
         _, _, n_samples, method, _ = keys[0]
         n_seeds = len(keys)
-        self._shown_keys = keys
+        self._shown_keys = list(keys)
         if partial:
             sims = [self._cache[key].simulation().head(partial).rescale(scale) for key in keys]
         else:
@@ -418,8 +455,14 @@ class DepthPanel(Panel):
                                       recent=recent_ranges(self.ax, "y")))
         self.ax.set_xlim(steady_range(self.ax.get_xlim(), 0, depth + max(1, depth // 50), floor=0, margin=0.05,
                                       recent=recent_ranges(self.ax, "x")))
-        over64 = sims[0].overflow_layer("float64")
-        under64 = sims[0].underflow_layer("float64")
+        def with_absmax(layers):    # the first seed's run, keeping the largest |activation|, as deep as needed
+            absmax_key = self._absmax_key(keys[0])
+            self._shown_keys.append(absmax_key)
+            run = self._absmax_run(absmax_key, layers, protect=self._shown_keys)
+            return run.simulation().head(layers).rescale(scale)
+
+        beyond = float_edges(sims[0], with_absmax)       # where float32 and float64 overflow or underflow
+        over64, under64 = beyond["float64"]
         edge = over64 or under64
         if self.marker.get_visible() != (edge is not None):
             self.marker.set_visible(edge is not None)
@@ -449,7 +492,7 @@ class DepthPanel(Panel):
             self.factor_theory.set_xdata([growth, growth])
         self.ax_factor.set_title(f"each layer: theory x {growth:.3g}", fontsize=font_size(9), pad=TITLE_PAD)
         self._place_texts()
-        message = self._message(sims[0], predicted, so_far=partial is not None)
+        message = self._message(sims[0], predicted, beyond, so_far=partial is not None)
         if depth >= 2 * width and not partial:
             # the theory line follows the average variance; a typical run drifts below it (notebook 3)
             above = sum(sim.log10_std[-1] > predicted[-1] for sim in sims)
@@ -474,7 +517,7 @@ class DepthPanel(Panel):
                  "limits": {key: line.get_ydata()[0] for key, (line, _) in self.limits.items()},
                  "marker": edge, "factor_counts": counts, "factor_edges": edges, "factor_theory": growth,
                  "title": {"scale": scale, "growth": growth}, "n_samples": n_samples, "n_seeds": n_seeds}
-        return DepthResult(depth, width, scale, sims, predicted, n_samples, method, message, drawn, preview)
+        return DepthResult(depth, width, scale, sims, predicted, n_samples, method, message, drawn, preview, beyond)
 
     # --- texts and the legend where no curve runs -------------------------------------------------------
 
@@ -605,13 +648,14 @@ class DepthPanel(Panel):
             text.set_visible(True)
 
     @staticmethod
-    def _message(sim, predicted, so_far=False):
+    def _message(sim, predicted, beyond, so_far=False):
         """What the first seed's run says: its last layer's std against the theory's there, and where a float type
-        would overflow or underflow. ``so_far``: the run has only its first layers yet (a first look)."""
+        would overflow or underflow (``beyond``, from :func:`~winit_helpers.maths.forward.float_edges`).
+        ``so_far``: the run has only its first layers yet (a first look)."""
         last = sim.log10_std[-1]
         parts = [f"Layer {sim.depth}: std = {pow10_str(last)} (theory {pow10_str(predicted[sim.depth - 1])})."]
         for dtype in ("float32", "float64"):
-            over, under = sim.overflow_layer(dtype), sim.underflow_layer(dtype)
+            over, under = beyond[dtype]
             if over:
                 parts.append(f"In {dtype} the largest activations would overflow to inf at layer {over}.")
             elif under:

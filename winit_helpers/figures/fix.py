@@ -24,5 +24,10 @@ class FixPanel(DepthPanel):
         return result
 
     def prepare(self, stop, depth=100, width=100, multiplier=1.0, *, n_seeds=5, n_samples=500, seed=0):
-        """:meth:`DepthPanel.prepare` for these settings (the runs do not depend on the multiplier)."""
-        super().prepare(stop, depth, width, n_seeds=n_seeds, n_samples=n_samples, seed=seed)
+        """:meth:`DepthPanel.prepare` for these settings (the runs at unit scale do not depend on the multiplier;
+        how deep the first seed's largest |activation| is needed does)."""
+        try:
+            scale = float(rule_scale(check_positive_int("width", width), multiplier))
+        except (TypeError, ValueError):
+            return                      # update will say what is wrong, if the learner goes there
+        super().prepare(stop, depth, width, scale, n_seeds=n_seeds, n_samples=n_samples, seed=seed)

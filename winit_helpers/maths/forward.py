@@ -144,6 +144,64 @@ class Simulation:
         return replace(self, scale=scale, log10_std=self.log10_std + shift, log10_absmax=absmax, log10_abs_mean=self.log10_abs_mean + shift)
 
 
+#: the float types whose range a depth figure marks
+EDGE_DTYPES = ("float32", "float64")
+#: how far (in decades) the bounds of :func:`absmax_layers_needed` are widened: two runs of the same weights
+#: (one following every sample, one a width x width matrix, see ``simulate(keep="std")``) agree to about 1e-12
+BOUND_SLACK = 1e-6
+
+
+def _absmax_bounds(sim):
+    """Per layer, bounds on log10 of the largest |activation| from the std and the mean alone.
+
+    With N = n_samples * width activations of root mean square ``rms`` (``rms**2 = std**2 + mean**2``), the
+    largest |activation| is at least ``rms`` (the largest square is at least their mean) and at most
+    ``sqrt(N) * rms`` (one square is at most their sum).
+    """
+    hi = np.maximum(sim.log10_std, sim.log10_abs_mean)
+    lo = np.minimum(sim.log10_std, sim.log10_abs_mean)
+    with np.errstate(invalid="ignore"):
+        log10_rms = np.where(np.isneginf(hi), -np.inf, hi + 0.5 * np.log10(1.0 + 10.0 ** (2 * (lo - hi))))
+    return log10_rms - BOUND_SLACK, log10_rms + 0.5 * np.log10(sim.n_samples * sim.width) + BOUND_SLACK
+
+
+def absmax_layers_needed(sim, dtypes=EDGE_DTYPES):
+    """How many first layers' largest |activation| decide where ``sim`` overflows and underflows ``dtypes``.
+
+    For a run that kept only the std and the mean (``keep="std"``): 0 when those alone settle it (no layer can
+    be beyond a float type's range, by the bounds of :func:`_absmax_bounds`), otherwise the layers up to the
+    first one that is surely beyond it (or all of them). Following every sample costs several times more
+    than following the std, and at the default sizes of notebook 3 no layer comes near float32's range.
+    """
+    lower, upper = _absmax_bounds(sim)
+    needed = 0
+    for dtype in dtypes:
+        for could, surely in ((upper > LOG10_MAX[dtype], lower > LOG10_MAX[dtype]),
+                              (lower < LOG10_MIN[dtype], upper < LOG10_MIN[dtype])):
+            if could.any():
+                needed = max(needed, int(np.argmax(surely)) + 1 if surely.any() else sim.depth)
+    return needed
+
+
+def float_edges(sim, full=None, dtypes=EDGE_DTYPES):
+    """``{dtype: (overflow layer, underflow layer)}``: :meth:`Simulation.overflow_layer` and
+    :meth:`Simulation.underflow_layer` of ``sim`` for each float type (None where it stays in range).
+
+    ``sim`` may have kept only the std and the mean (``keep="std"``); then ``full(depth)`` must give the same run
+    (seed, inputs, weights, scale) kept with ``keep="all"``, its first ``depth`` layers. It is called once, and
+    only for the layers :func:`absmax_layers_needed` says decide the answer (not at all when none do).
+    """
+    if sim.log10_absmax is None:
+        needed = absmax_layers_needed(sim, dtypes)
+        if not needed:
+            return {dtype: (None, None) for dtype in dtypes}
+        sim = full(needed)
+        if sim.depth != needed or sim.log10_absmax is None:
+            raise ValueError(f"float_edges: full({needed}) must keep the largest |activation| of {needed} layers, "
+                             f"got {sim.depth} layers{'' if sim.log10_absmax is not None else ' without it'}")
+    return {dtype: (sim.overflow_layer(dtype), sim.underflow_layer(dtype)) for dtype in dtypes}
+
+
 #: how :func:`simulate` draws each layer's output: from a drawn weight matrix, or straight from its distribution
 METHODS = ("weights", "samples")
 
@@ -212,7 +270,7 @@ class Run:
         self.reduced = keep == "std" and method == "weights" and self.act.name == "linear" and n_samples > width
         if self.reduced:
             self.sums = x.sum(axis=0)                 # ones @ x: the column sums carry the mean
-            x = np.linalg.qr(x, mode="r")             # width x width, with x.T @ x = r.T @ r
+            x = _gram_factor(x)                       # width x width, with x.T @ x = r.T @ r
         else:
             self.ones = np.ones(x.size)
         self.x = x
@@ -275,7 +333,8 @@ class Run:
         self.x, self.sums = self.x @ w, self.sums @ w
         entries = self.n_samples * self.width
         mean = self.sums.sum() / entries
-        s = np.sqrt(max(np.einsum("ij,ij->", self.x, self.x) / entries - mean * mean, 0.0))
+        flat = self.x.ravel()                        # (a product: contiguous, so this is a view)
+        s = np.sqrt(max(np.dot(flat, flat) / entries - mean * mean, 0.0))
         out = (self.log_scale + np.log10(s), np.nan, np.sign(mean), self.log_scale + np.log10(abs(mean)))
         self.rescale = 1.0
         if s > 0:                     # divide by the std: the next layer sees unit-std input
@@ -288,6 +347,16 @@ class Run:
         stats = np.concatenate(self.chunks, axis=1) if self.chunks else np.empty((4, 0))
         return Simulation(self.depth, self.width, self.scale, self.act.name, self.n_samples, self.seed, stats[0],
                           None if self.keep == "std" else stats[1], stats[2], stats[3])
+
+
+def _gram_factor(x):
+    """An upper-triangular ``r`` with ``r.T @ r == x.T @ x`` (to rounding), for ``x`` with more rows than columns:
+    the Cholesky factor of the Gram matrix, five times faster than a QR factorisation (both give the ``r`` with a
+    positive diagonal, up to signs); QR's where the Gram matrix is too badly conditioned for Cholesky."""
+    try:
+        return np.linalg.cholesky(x.T @ x).T
+    except np.linalg.LinAlgError:
+        return np.linalg.qr(x, mode="r")
 
 
 class _DrawnAhead:
