@@ -374,3 +374,15 @@ def test_a_first_layer_surely_beyond_float32_needs_that_layer_alone():
     got = float_edges(wh.simulate(3, 10, 1e40, seed=0, keep="std"), lambda layers: calls.append(layers) or
                       whole.head(layers))
     assert got == {"float32": (1, None), "float64": (None, None)} and calls == [1]
+
+
+def test_the_gram_factor_is_qr_s_up_to_row_signs_and_qr_s_where_cholesky_fails():
+    from winit_helpers.maths.forward import _gram_factor
+    x = np.random.default_rng(0).standard_normal((50, 8))
+    r, qr = _gram_factor(x), np.linalg.qr(x, mode="r")
+    assert np.allclose(np.triu(r), r) and np.allclose(r.T @ r, x.T @ x)
+    assert np.allclose(np.abs(r), np.abs(qr))
+    x[:, 3] = 0.0                                    # a zero column: no Cholesky factor
+    with pytest.raises(np.linalg.LinAlgError):
+        np.linalg.cholesky(x.T @ x)
+    assert np.allclose(_gram_factor(x), np.linalg.qr(x, mode="r"))
