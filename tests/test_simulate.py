@@ -386,3 +386,19 @@ def test_the_gram_factor_is_qr_s_up_to_row_signs_and_qr_s_where_cholesky_fails()
     with pytest.raises(np.linalg.LinAlgError):
         np.linalg.cholesky(x.T @ x)
     assert np.allclose(_gram_factor(x), np.linalg.qr(x, mode="r"))
+
+
+def test_the_float_limits_are_their_closed_forms_to_float64_precision():
+    """Largest finite (2 - 2**-m) * 2**emax and smallest subnormal 2**-(bias + m - 1), in log10 from the bit layouts."""
+    from winit_helpers.maths.forward import LOG10_MIN
+    layouts = {"float16": (10, 15, 24), "float32": (23, 127, 149), "float64": (52, 1023, 1074)}
+    for dtype, (mantissa, emax, tiny) in layouts.items():
+        assert LOG10_MAX[dtype] == pytest.approx(math.log10(2 - 2.0 ** -mantissa) + emax * math.log10(2), abs=1e-12)
+        assert LOG10_MIN[dtype] == pytest.approx(-tiny * math.log10(2), abs=1e-12)
+
+
+def test_a_largest_activation_a_billionth_of_a_decade_past_float32_s_largest_overflows():
+    scale = 32673769.657512091 / math.sqrt(17)        # layer 5's largest |activation|: 1e-9 decades past the limit
+    sim = wh.simulate(5, 17, scale, seed=7)
+    assert 0 < sim.log10_absmax[4] - LOG10_MAX["float32"] < 1e-8
+    assert sim.overflow_layer("float32") == 5

@@ -36,6 +36,7 @@ same statistics in the limit of infinitely wide layers.
 
 :func:`fan_in_outputs` (notebook 1) is one layer of neurons.
 """
+import math
 import queue
 import threading
 from dataclasses import dataclass, replace
@@ -47,10 +48,11 @@ from .._checks import check_choice, check_positive_float, check_positive_int
 from .activations import get_activation
 from .init import check_distribution, check_widths, layer_stds, make_rng, unit_weights
 
-# log10 of the largest finite value of each float type: activations beyond it are inf ...
-LOG10_MAX = {name: float(np.log10(np.finfo(name).max)) for name in ("float16", "float32", "float64")}
+# log10 of the largest finite value of each float type: activations beyond it are inf (in float64: np.log10 of
+# finfo's float32 number would work in float32, 2e-6 decades off) ...
+LOG10_MAX = {name: math.log10(float(np.finfo(name).max)) for name in ("float16", "float32", "float64")}
 # ... and of the smallest value above 0: activations below it are 0
-LOG10_MIN = {name: float(np.log10(np.finfo(name).smallest_subnormal)) for name in LOG10_MAX}
+LOG10_MIN = {name: math.log10(float(np.finfo(name).smallest_subnormal)) for name in LOG10_MAX}
 
 _TINY = -8.0  # below |x| = 1e-8, tanh(x) == x to double precision
 
