@@ -455,6 +455,7 @@ class DepthPanel(Panel):
                                       recent=recent_ranges(self.ax, "y")))
         self.ax.set_xlim(steady_range(self.ax.get_xlim(), 0, depth + max(1, depth // 50), floor=0, margin=0.05,
                                       recent=recent_ranges(self.ax, "x")))
+
         def with_absmax(layers):    # the first seed's run, keeping the largest |activation|, as deep as needed
             absmax_key = self._absmax_key(keys[0])
             self._shown_keys.append(absmax_key)

@@ -13,7 +13,7 @@ from matplotlib.ticker import MaxNLocator
 from ..maths.forward import fan_in_outputs
 from ..maths.theory import fan_in_std, normal_pdf, predicted_output_std, weight_variance
 from ..style import font_size
-from .base import SIM_COLOR, THEORY, Panel, recent_ranges, steady_range
+from .base import SIM_COLOR, THEORY, Panel, grown_margins, recent_ranges, steady_range
 from .log_axes import log_axis
 
 
@@ -35,7 +35,7 @@ class FanInPanel(Panel):
 
     def draw(self):
         # the density's tick labels ("0.0020" at weight scale 10) need more room as the text grows
-        self.fig.subplots_adjust(left=0.09 * font_size(1.0), right=0.98, bottom=0.15, top=0.88, wspace=0.3)
+        grown_margins(self.fig, left=0.09, bottom=0.15, top=0.88, wspace=0.3)
         self.ax_hist, self.ax_law = self.fig.subplots(1, 2)
         ax = self.ax_hist
         self.bars = ax.stairs(np.zeros(40), np.linspace(-1, 1, 41), fill=True, alpha=0.5,

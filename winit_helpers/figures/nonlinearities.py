@@ -16,7 +16,7 @@ from ..maths.init import check_distribution, get_scheme, layer_stds
 from ..maths.activations import activation_range
 from ..maths.theory import mean_field
 from ..style import font_size
-from .base import MAX_DEPTH, SIM_COLOR, counted, THEORY, Panel, recent_ranges, steady_range
+from .base import MAX_DEPTH, SIM_COLOR, THEORY, Panel, counted, recent_ranges, steady_range
 from .limits import depth_axis_end, log_limits_with_band, set_limits
 from .log_axes import log_axis
 from .stack_cache import DepthDrawCache
