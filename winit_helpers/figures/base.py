@@ -384,8 +384,8 @@ class Panel:
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self._layout = self.layout_key()            # drawing may settle a limit: key what was drawn
         renderer = self.fig.canvas.get_renderer()
-        # where each axes drew (ticks, labels, title): what a later redraw of only those axes must clear
-        self._boxes = [_drawn_box(ax, renderer) if ax.get_visible() else None for ax in self.fig.axes]
+        # where each axes drew (ticks, labels, title), piece by piece: what a later redraw of only those axes must clear
+        self._boxes = [_drawn_boxes(ax, renderer) if ax.get_visible() else None for ax in self.fig.axes]
         self._backgrounds[self._layout] = (self._background, self._baked, self._boxes)
         self._backgrounds.move_to_end(self._layout)
         while len(self._backgrounds) > KEPT_BACKGROUNDS:
@@ -395,9 +395,9 @@ class Panel:
         """Draw again only the axes whose layout changed, over the current background; False if not safe.
 
         Safe when the figure and every axes' place are as before, the other axes' baked artists are
-        unchanged, and the area the changed axes drew in (ticks, labels and title included) touches nothing
-        else drawn in the background. That area is cleared to the figure's colour and those axes are drawn
-        again, leaving out their moving artists as a full redraw does. If they now reach beyond it into
+        unchanged, and the pieces of area the changed axes drew in (frame, tick labels, labels, titles, legend:
+        :func:`_drawn_boxes`) touch nothing else drawn in the background. Those pieces are cleared to the
+        figure's colour and those axes are drawn again, leaving out their moving artists as a full redraw does. If they now reach beyond it into
         something else, the caller draws the whole figure instead. A full redraw of a two-panel figure
         costs about twice as much.
         """
@@ -418,12 +418,14 @@ class Panel:
             return False
         canvas = self.fig.canvas
         renderer = canvas.get_renderer()
-        others = [box for k, box in enumerate(self._boxes) if k not in changed and box is not None]
+        others = [box for k, boxes in enumerate(self._boxes) if k not in changed and boxes is not None
+                  for box in boxes]
         others += [a.get_window_extent(renderer) for a in list(self.fig.texts) + list(self.fig.legends)
                    if a.get_visible() and _key(a) in self._baked]
 
-        def clear_of_others(box):
-            return not any(box.x0 < o.x1 and o.x0 < box.x1 and box.y0 < o.y1 and o.y0 < box.y1 for o in others)
+        def clear_of_others(boxes):
+            return not any(box.x0 < o.x1 and o.x0 < box.x1 and box.y0 < o.y1 and o.y0 < box.y1
+                           for box in boxes for o in others)
 
         if not all(clear_of_others(self._boxes[k]) for k in changed):
             return False
@@ -433,8 +435,7 @@ class Panel:
         # one RGBA pixel as one 32-bit number: filling with it is 50x faster than with four bytes
         pixels = buffer.view(np.uint32)[..., 0]
         color = np.round(face * 255).astype(np.uint8).view(np.uint32)[0]
-        for k in changed:                           # clear where they drew: the figure's colour, rows top down
-            box = self._boxes[k]
+        for box in (box for k in changed for box in self._boxes[k]):   # clear where they drew: the figure's colour
             x0, x1 = max(0, math.floor(box.x0)), min(width, math.ceil(box.x1))
             y0, y1 = max(0, height - math.ceil(box.y1)), min(height, height - math.floor(box.y0))
             pixels[y0:y1, x0:x1] = color
@@ -448,7 +449,7 @@ class Panel:
         finally:
             for artist in live:
                 artist.set_animated(False)
-        if not all(clear_of_others(_drawn_box(axes[k], renderer)) for k in changed):
+        if not all(clear_of_others(_drawn_boxes(axes[k], renderer)) for k in changed):
             return False                            # they grew into another axes: draw the whole figure
         self._baked = (self._baked - ids) | baked
         self._keep_background()
@@ -469,26 +470,33 @@ class Panel:
         return baked
 
 
-def _drawn_box(ax, renderer):
-    """Where an axes draws: its frame and tick marks, tick labels, axis labels, titles, texts and legend.
+def _drawn_boxes(ax, renderer):
+    """Where an axes draws, piece by piece: its frame and tick marks; each axis' tick labels; each axis label,
+    title and text; its legend. A long title over a neighbour's corner then overlaps none of that neighbour's
+    pieces (one box around it all would, and force a full redraw).
 
     Measured from the texts as they stand, without laying the ticks out again (which costs about as much
-    as drawing them): only the ticks inside the view count, and the box is padded by the longest tick mark.
+    as drawing them): only the ticks inside the view count. The frame is padded by the longest tick mark and two
+    pixels, every other piece by two pixels (a glyph's antialiased edge can reach a pixel or two past its text's box).
     """
     boxes, texts, marks = [ax.bbox], [ax.title, ax._left_title, ax._right_title, *ax.texts], [0.0]
     for axis in (ax.xaxis, ax.yaxis):
         lo, hi = sorted(axis.get_view_interval())
         texts += [axis.label, axis.offsetText]
+        labels = []
         for tick in axis.majorTicks + axis.minorTicks:
             loc = tick.get_loc()
             if loc is not None and lo <= loc <= hi:
-                texts += [tick.label1, tick.label2]
+                labels += [tick.label1, tick.label2]
                 marks.append(tick.tick1line.get_markersize())
+        labels = [t.get_window_extent(renderer) for t in labels if t.get_visible() and t.get_text()]
+        if labels:
+            boxes.append(Bbox.union(labels))                # a row or a column of labels: one piece
     boxes += [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
     legend = ax.get_legend()
     if legend is not None and legend.get_visible():
         boxes.append(legend.get_window_extent(renderer))
-    return Bbox.union(boxes).padded(renderer.points_to_pixels(max(marks)) + 2)
+    return [boxes[0].padded(renderer.points_to_pixels(max(marks)) + 2)] + [box.padded(2) for box in boxes[1:]]
 
 
 def _covers(artist):

@@ -29,8 +29,12 @@ FLOAT_COLORS = {"float32": "C3", "float64": "C4"}
 #: how many activations the runs a figure keeps may hold in all (8 bytes each: 40 MB); each run holds at most
 #: n_samples x width of them, so at the default sizes a few hundred runs are kept
 KEPT_NUMBERS = 5_000_000
-#: room between a panel's title and its axes, above the half of the top tick label that sticks out
-TITLE_PAD = font_size(9)
+
+
+def title_pad():
+    """Room between a panel's title and its axes, above the half of the top tick label that sticks out, in the
+    style current when the title is set (a style switched on after this module was imported counts too)."""
+    return font_size(9)
 
 
 @dataclass
@@ -472,7 +476,7 @@ class DepthPanel(Panel):
         self.marker_text.set_text(f"float64 {'overflows' if over64 else 'underflows'} at layer {edge} " if edge else "")
         growth = float(growth_per_layer(width, scale))
         self.ax.set_title(f"depth {depth}, width {width}, scale {scale:.3g}: "
-                          f"theory std x {growth:.3g} per layer", fontsize=font_size(10), pad=TITLE_PAD)
+                          f"theory std x {growth:.3g} per layer", fontsize=font_size(10), pad=title_pad())
         factors = 10.0 ** np.concatenate([np.diff(s.log10_std, prepend=0.0) for s in sims])
         lo_f, hi_f = min(factors.min(), growth), max(factors.max(), growth)
         # the bins span the axis's limits, which stay put while the data move a little: so do the bars' edges
@@ -491,7 +495,7 @@ class DepthPanel(Panel):
                                              margin=0.3, recent=recent_ranges(self.ax_factor, "y")))
         if self.factor_theory.get_xdata()[0] != growth:
             self.factor_theory.set_xdata([growth, growth])
-        self.ax_factor.set_title(f"each layer: theory x {growth:.3g}", fontsize=font_size(9), pad=TITLE_PAD)
+        self.ax_factor.set_title(f"each layer: theory x {growth:.3g}", fontsize=font_size(9), pad=title_pad())
         self._place_texts()
         message = self._message(sims[0], predicted, beyond, so_far=partial is not None)
         if depth >= 2 * width and not partial:

@@ -7,7 +7,7 @@ says the rule.
 from .._checks import check_positive_int
 from ..maths.theory import rule_scale
 from ..style import font_size
-from .depth import TITLE_PAD, DepthPanel
+from .depth import DepthPanel, title_pad
 
 
 class FixPanel(DepthPanel):
@@ -19,7 +19,7 @@ class FixPanel(DepthPanel):
                                 n_samples=n_samples, seed=seed)
         self.ax.set_title(f"depth {depth}, width {width}, scale {multiplier:.3g} / sqrt(width): "
                           f"theory std x {result.drawn['title']['growth']:.3g} per layer", fontsize=font_size(10),
-                          pad=TITLE_PAD)
+                          pad=title_pad())
         result.drawn["title"]["multiplier"] = multiplier
         return result
 
