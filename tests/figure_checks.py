@@ -7,14 +7,24 @@ import numpy as np
 LABEL = re.compile(r"(?P<m>\d+(?:\.(?P<d>\d*))?)?(?:\*?10\*\*\((?P<e>[+-]?\d+)\))?")
 
 
+#: superscript digits and minus, read back as plain ones
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def mathtext_powers(text):
+    """A label written with superscripts in mathtext's spelling: '2×10⁻³' -> '2\\times10^{-3}', '10⁹⁸' -> '10^{98}'."""
+    return re.sub(r"10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)", lambda m: "10^{" + m.group(1).translate(SUPERSCRIPTS) + "}",
+                  text).replace("×", "\\times")
+
+
 def label_value(text):
-    """``(value, half_unit)`` a tick label states: '$\\mathdefault{2\\times10^{-1}}$' -> (0.2, 0.05), '2.8' -> (2.8, 0.05),
-    '1e-05' -> (1e-05, 5e-06).
+    """``(value, half_unit)`` a tick label states: '$\\mathdefault{2\\times10^{-1}}$' -> (0.2, 0.05), '2×10⁻¹' too,
+    '2.8' -> (2.8, 0.05), '1e-05' -> (1e-05, 5e-06).
 
     ``half_unit`` is half a unit of the label's last printed digit: the label is right when its
     tick lies within that distance.  Returns None for an empty label.
     """
-    s = re.sub(r"\\mathdefault\{(.*)\}", r"\1", text.replace("$", "")).replace("{", "(").replace("}", ")")
+    s = re.sub(r"\\mathdefault\{(.*)\}", r"\1", mathtext_powers(text).replace("$", "")).replace("{", "(").replace("}", ")")
     s = s.replace("\N{MINUS SIGN}", "-").replace("\\minus", "-").replace("\\times", "*").replace("^", "**")
     s = re.sub(r"(?<=\d)e([+-]?\d+)$", r"*10**(\1)", s.replace(" ", ""))      # 1e-05, 2.5e+10
     if not s:

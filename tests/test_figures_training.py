@@ -169,6 +169,8 @@ def test_gradient_axis_labels_at_every_slider_end_and_default(view):
 def test_label_value_reads_what_matplotlib_writes():
     assert label_value("$\\mathdefault{2\\times10^{-1}}$") == (0.2, pytest.approx(0.05))
     assert label_value("$\\mathdefault{10^{3}}$")[0] == 1000.0
+    assert label_value("2×10⁻¹") == (0.2, pytest.approx(0.05))       # the course's own powers of ten
+    assert label_value("10⁹⁸")[0] == 1e98 and label_value("10⁻³")[0] == 1e-3
     assert label_value("0.71") == (0.71, pytest.approx(0.005))
 
 

@@ -9,7 +9,8 @@ import re
 import numpy as np
 import pytest
 
-from figure_checks import assert_legends_show_their_artists, assert_linear_ticks_state_their_positions
+from figure_checks import (assert_legends_show_their_artists, assert_linear_ticks_state_their_positions,
+                           mathtext_powers)
 from winit_helpers.live import all_views
 from winit_helpers.live.core import QUIET_SECONDS
 
@@ -138,8 +139,8 @@ def three_positions(control):
 
 
 def stated_log10(text):
-    """log10 of the value a tick label states: '$10^{-3}$', '$2\\times10^{5}$', '0.5', '1e+06'."""
-    text = text.replace("$", "").replace("\u2212", "-")
+    """log10 of the value a tick label states: '10⁻³', '2×10⁵', '$10^{-3}$', '$2\\times10^{5}$', '0.5', '1e+06'."""
+    text = mathtext_powers(text).replace("$", "").replace("\u2212", "-")
     power = re.fullmatch(r"(?:([0-9.]+)\\times)?10\^\{(-?[0-9]+)\}", text)
     if power:
         return math.log10(float(power.group(1) or 1)) + int(power.group(2))

@@ -201,7 +201,7 @@ class NormPanel(Panel):
         (self.g_theory,) = self.ax_g.plot([], [], **THEORY, label="theory: gradient at scale 1 / scale")
         for ax in (self.ax_f, self.ax_g):
             log_axis(ax, "y")       # without a norm the range spans 200 decades: powers of ten as 10^k
-            ax.yaxis.set_major_formatter(LogTickFormatter(log10_data=False, mathtext=True))
+            ax.yaxis.set_major_formatter(LogTickFormatter(log10_data=False, superscripts=True))
             ax.set_xlabel("layer l")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))   # layers are whole numbers
         self.ax_f.set_ylabel("std of layer l's output")
