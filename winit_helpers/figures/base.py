@@ -518,11 +518,19 @@ def _key(artist):
 _TEXTLIKE = (Text, Legend)
 
 
+#: what a legend handle's look depends on, beyond its label (the getters a handle has: a line's, a patch's)
+_HANDLE_LOOKS = ("get_color", "get_facecolor", "get_edgecolor", "get_hatch", "get_linestyle", "get_linewidth",
+                 "get_marker", "get_markersize", "get_markerfacecolor", "get_markeredgecolor", "get_markeredgewidth",
+                 "get_alpha")
+
+
 def _text_print(artist):
     """Everything that decides how a text or a legend looks on the canvas."""
     if isinstance(artist, Legend):
-        handles = tuple((type(h).__name__, str(h.get_label()), repr(getattr(h, "get_color", lambda: None)()),
-                         repr(getattr(h, "get_facecolor", lambda: None)()), h.get_visible())
+        # each handle's label, colours, line and marker: a handle whose marker alone changes (notebook 9's star
+        # turning into a triangle) is a changed legend
+        handles = tuple((type(h).__name__, str(h.get_label()), h.get_visible(),
+                         *(repr(getattr(h, name, lambda: None)()) for name in _HANDLE_LOOKS))
                         for h in artist.legend_handles if h is not None)
         return (artist.get_visible(), tuple(t.get_text() for t in artist.get_texts()), repr(artist._loc),
                 tuple(artist.get_bbox_to_anchor().bounds), handles, artist.get_frame_on())
