@@ -28,6 +28,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hi
 from matplotlib.font_manager import fontManager
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
@@ -325,7 +326,7 @@ class Panel:
         A text or a legend has changed when what it shows has (see :func:`_text_print`); any other
         artist when matplotlib marked it stale. The whole figure is drawn again only when the layout
         changed or a baked artist did. Nothing is baked above a moving image or filled area that could
-        cover it. The last :data:`KEPT_BACKGROUNDS` backgrounds are kept by layout: a slider moved back to
+        cover it, nor a line above a moving line (see :meth:`_bakeable`). The last :data:`KEPT_BACKGROUNDS` backgrounds are kept by layout: a slider moved back to
         where it was finds its axes drawn already, unless an artist baked into them has changed since.
         """
         canvas = self.fig.canvas
@@ -456,17 +457,30 @@ class Panel:
         return True
 
     def _bakeable(self, moving):
-        """The keys of the artists the next background holds: quiet ones that nothing moving can cover."""
-        baked, blocked = set(), {}
+        """The keys of the artists the next background holds: quiet ones that nothing moving is drawn over.
+
+        Above a moving image or filled area nothing in its axes is baked (it could cover it); above a moving
+        stroke (a line, its markers, an outline) no stroke is (a reference line drawn over the curves in a full
+        redraw stays over them), nor above a spine (drawn again where a moving artist could cover it).
+        Texts and legends above a moving line are baked: a curve may then cross over a label it would pass
+        under in a full redraw, a few pixels.
+        """
+        baked, covered, crossed = set(), {}, {}
         for artist in moving:
             key, ax = _key(artist), artist.axes
             if isinstance(artist, Spine):
+                crossed[id(ax)] = True                     # a frame may draw it again: the strokes above it too
                 continue
             title = ax is not None and artist in (ax.title, ax._left_title, ax._right_title)
-            if key not in self._restless and (title or not blocked.get(id(ax))):
+            drawn_line = isinstance(artist, (Line2D, LineCollection, Patch)) and not _covers(artist)   # a stroke
+            if key not in self._restless and (title or not (covered.get(id(ax))
+                                                            or (drawn_line and crossed.get(id(ax))))):
                 baked.add(key)
-            elif _covers(artist):
-                blocked[id(ax)] = True                     # whatever is drawn above it in this axes moves too
+                continue
+            if _covers(artist):
+                covered[id(ax)] = True                     # whatever is drawn above it in this axes moves too
+            if drawn_line:
+                crossed[id(ax)] = True                     # the lines drawn above it in this axes move too
         return baked
 
 
