@@ -1,5 +1,6 @@
 """What a test can read back from a drawn matplotlib axis: tick labels as numbers, and the checks on them; and
 the comparison of two figures' numbers to the last bit."""
+import math
 import re
 
 import numpy as np
@@ -15,6 +16,17 @@ def mathtext_powers(text):
     """A label written with superscripts in mathtext's spelling: '2×10⁻³' -> '2\\times10^{-3}', '10⁹⁸' -> '10^{98}'."""
     return re.sub(r"10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)", lambda m: "10^{" + m.group(1).translate(SUPERSCRIPTS) + "}",
                   text).replace("×", "\\times")
+
+
+def stated_log10(text):
+    """log10 of the value a log axis' tick label states: '10⁻³', '2×10⁵', '$10^{-3}$', '$2\\times10^{5}$', '0.5',
+    '1e+06', and '1e-500' (below float64: read in two parts)."""
+    text = mathtext_powers(text).replace("$", "").replace("\u2212", "-")
+    power = re.fullmatch(r"(?:([0-9.]+)\\times)?10\^\{(-?[0-9]+)\}", text)
+    if power:
+        return math.log10(float(power.group(1) or 1)) + int(power.group(2))
+    mantissa, _, exponent = text.partition("e")
+    return math.log10(float(mantissa)) + int(exponent or 0)
 
 
 def label_value(text):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from figure_checks import (assert_legends_show_their_artists, assert_linear_ticks_state_their_positions,
-                           mathtext_powers)
+                           stated_log10)
 from winit_helpers.live import all_views
 from winit_helpers.live.core import QUIET_SECONDS
 
@@ -136,15 +136,6 @@ def three_positions(control):
         return list(control.options)
     ends = positions(control)
     return [ends[0], control.value, ends[1]]
-
-
-def stated_log10(text):
-    """log10 of the value a tick label states: '10⁻³', '2×10⁵', '$10^{-3}$', '$2\\times10^{5}$', '0.5', '1e+06'."""
-    text = mathtext_powers(text).replace("$", "").replace("\u2212", "-")
-    power = re.fullmatch(r"(?:([0-9.]+)\\times)?10\^\{(-?[0-9]+)\}", text)
-    if power:
-        return math.log10(float(power.group(1) or 1)) + int(power.group(2))
-    return math.log10(float(text))
 
 
 def log_axes(fig):

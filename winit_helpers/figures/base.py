@@ -326,8 +326,9 @@ class Panel:
         A text or a legend has changed when what it shows has (see :func:`_text_print`); any other
         artist when matplotlib marked it stale. The whole figure is drawn again only when the layout
         changed or a baked artist did. Nothing is baked above a moving image or filled area that could
-        cover it, nor a line above a moving line (see :meth:`_bakeable`). The last :data:`KEPT_BACKGROUNDS` backgrounds are kept by layout: a slider moved back to
-        where it was finds its axes drawn already, unless an artist baked into them has changed since.
+        cover it, nor a line above a moving line (see :meth:`_bakeable`). The last :data:`KEPT_BACKGROUNDS`
+        backgrounds are kept by layout: a slider moved back to where it was finds its axes drawn already,
+        unless an artist baked into them has changed since.
         """
         canvas = self.fig.canvas
         moving = self.moving_artists()
@@ -385,7 +386,7 @@ class Panel:
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self._layout = self.layout_key()            # drawing may settle a limit: key what was drawn
         renderer = self.fig.canvas.get_renderer()
-        # where each axes drew (ticks, labels, title), piece by piece: what a later redraw of only those axes must clear
+        # where each axes drew (ticks, labels, title), piece by piece: what a redraw of only those axes must clear
         self._boxes = [_drawn_boxes(ax, renderer) if ax.get_visible() else None for ax in self.fig.axes]
         self._backgrounds[self._layout] = (self._background, self._baked, self._boxes)
         self._backgrounds.move_to_end(self._layout)
@@ -398,9 +399,9 @@ class Panel:
         Safe when the figure and every axes' place are as before, the other axes' baked artists are
         unchanged, and the pieces of area the changed axes drew in (frame, tick labels, labels, titles, legend:
         :func:`_drawn_boxes`) touch nothing else drawn in the background. Those pieces are cleared to the
-        figure's colour and those axes are drawn again, leaving out their moving artists as a full redraw does. If they now reach beyond it into
-        something else, the caller draws the whole figure instead. A full redraw of a two-panel figure
-        costs about twice as much.
+        figure's colour and those axes are drawn again, leaving out their moving artists as a full redraw
+        does. If they now reach beyond those pieces into something else, the caller draws the whole figure
+        instead. A full redraw of a two-panel figure costs about twice as much.
         """
         old, axes = self._layout, self.fig.axes
         if (self._background is None or old is None or len(old) != len(layout) or old[:2] != layout[:2]
