@@ -214,7 +214,11 @@ def correlation_fixed_point(sigma_w, sigma_b, activation="tanh"):
     """
     sw, sb = (float(v) for v in _check_sigmas(sigma_w, sigma_b))
     q = fixed_point(sw, sb, activation)
-    c1 = chi1(sw, sb, activation, q=q)
+    return _correlation_fixed_point(sw, sb, activation, q, chi1(sw, sb, activation, q=q))
+
+
+def _correlation_fixed_point(sw, sb, activation, q, c1):
+    """:func:`correlation_fixed_point` given (checked) ``sw``, ``sb``, their ``q*`` and ``chi_1``."""
     if c1 <= 1.0 or q == 0.0:
         return 1.0, c1
     c = 0.0
@@ -245,10 +249,12 @@ def theory(sigma_w, sigma_b, depth=30, q0=1.0, c0=(0.2, 0.6, 0.99), activation="
     if np.any(np.abs(c0) > 1):
         raise ValueError(f"c0 holds correlations and must lie in [-1, 1], got {c0!r}")
     q, c = _layers(sw, sb, q0, c0, depth, activation)
-    c_star, chi_c = correlation_fixed_point(sw, sb, activation)
+    q_star = fixed_point(sw, sb, activation)            # found once: chi_1 and c* are taken there
+    c1 = chi1(sw, sb, activation, q=q_star)
+    c_star, chi_c = _correlation_fixed_point(sw, sb, activation, q_star, c1)
     with np.errstate(divide="ignore"):
         xi = np.inf if abs(chi_c - 1.0) < 1e-12 else float(-1.0 / np.log(chi_c))
-    return MeanField(sw, sb, fixed_point(sw, sb, activation), chi1(sw, sb, activation), c_star, xi, q, c, activation)
+    return MeanField(sw, sb, q_star, c1, c_star, xi, q, c, activation)
 
 
 def deepen(mean_field, depth):
@@ -268,10 +274,13 @@ def deepen(mean_field, depth):
 
 def _layers(sw, sb, q0, c0, depth, activation):
     """``(q, c)`` for layers 0 .. depth of the variance and correlation maps, from ``(q0, c0)`` at layer 0."""
+    f = _phi(activation)[0]
     q, c = np.empty(depth + 1), np.empty((depth + 1, c0.size))
     q[0], c[0] = q0, c0
     for layer in range(depth):
-        q[layer + 1] = variance_map(q[layer], sw, sb, activation)
+        # variance_map's numbers, without checking its arguments again on every layer
+        z, w = smooth_nodes(np.sqrt(q[layer]))
+        q[layer + 1] = sw ** 2 * (f(np.sqrt(q[layer]) * z) ** 2 @ w) + sb ** 2
         pp, _ = _pair_expectations(q[layer], c[layer], activation=activation, derivative=False)
         c[layer + 1] = (sw ** 2 * pp + sb ** 2) / q[layer + 1] if q[layer + 1] > 0 else 1.0
     return q, c
