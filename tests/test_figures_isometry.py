@@ -191,6 +191,22 @@ def test_lsuv_lines_are_each_layers_std_before_and_after(lsuv, activation, measu
     assert_log_ticks_state_their_positions(lsuv.ax_std.yaxis, f"LSUV {activation} {measure} {depth} {width} {start}")
 
 
+@pytest.mark.parametrize("start", ["orthogonal", "gaussian"])
+def test_lsuv_start_weights_are_one_draw_whichever_depths_came_first(start):
+    # the batch first, then the matrices, from one generator (drawn here by hand); a shallow net's matrices are the
+    # first of a deeper one's, whether the panel drew the shallow or the deep one first
+    rng = np.random.default_rng(4)
+    x_hand = LSUVPanel.input_std * rng.standard_normal((LSUVPanel().n_samples, 12))
+    w_hand = [iso.orthogonal(12, seed=rng) if start == "orthogonal" else rng.standard_normal((12, 12)) * (1 / np.sqrt(12))
+              for _ in range(9)]
+    for order in ([3, 9, 5], [9, 3]):
+        panel = LSUVPanel()
+        for depth in order:
+            x, w = panel.data(12, start, depth, 4)
+            np.testing.assert_array_equal(x, x_hand)
+            np.testing.assert_array_equal(w, w_hand[:depth])
+
+
 def test_lsuv_reports_the_saturated_fraction(lsuv):
     result = lsuv.update(depth=10, width=100, activation="tanh", measure="post", seed=0)
     x, w = lsuv.data(100, "orthogonal", 10, 0)

@@ -249,14 +249,16 @@ class LSUVPanel(Panel):
                 return
 
     def data(self, width, scheme, depth, seed):
-        """The input batch and the start weights (drawn once per width, scheme and seed; a shallower net uses the first layers)."""
+        """The input batch and the start weights: drawn once per width, scheme and seed, the matrices as deep as
+        asked so far (a deeper net draws only its new layers, on from the same generator: a shallower net uses the
+        first layers of a deeper one)."""
         key = (width, scheme, seed)
-        if key not in self._cache or len(self._cache[key][1]) < depth:
+        if key not in self._cache:
             rng = np.random.default_rng(seed)
             x = self.input_std * rng.standard_normal((self.n_samples, width))
-            self._cache[key] = (x, iso.weight_stack(max(depth, 30), width, scheme, seed=rng))
-        x, w = self._cache[key]
-        return x, w[:depth]
+            self._cache[key] = (x, iso.WeightStack(width, scheme, seed=rng, capacity=max(depth, self.max_depth)))
+        x, stack = self._cache[key]
+        return x, stack.layers(depth)
 
     def draw(self):
         grown_margins(self.fig, left=0.07, bottom=0.13, top=0.88, wspace=0.25, extra_top_lines=1, extra_left_lines=1)
