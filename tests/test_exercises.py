@@ -84,7 +84,7 @@ FORMULAS = {
         (lambda d: 2 ** (d / 2), "larger than 1"),
         (lambda d: 1 / math.sqrt(2), "once per layer")]),
     "branch_scale": (isometry.check_branch_scale, lambda d, g: math.sqrt(g ** (1 / d) - 1), [
-        (lambda d, g: 1 / math.sqrt(d), "bounds the growth by e"),
+        (lambda d, g: 1 / math.sqrt(d), "bounds the expected growth, (1 + a**2)**depth, by e"),
         (lambda d, g: g ** (1 / d) - 1, "the value of a**2"),
         (lambda d, g: math.sqrt(g ** (1 / d)), "must come off first"),
         (lambda d, g: math.sqrt((g - 1) / d), "first term of a Taylor series")]),

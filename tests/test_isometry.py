@@ -159,7 +159,7 @@ def test_exercise_checks_accept_the_solutions_and_name_the_mistakes(capsys):
 
     assert check_branch_scale(lambda d, g: np.sqrt(g ** (1 / d) - 1))
     assert not check_branch_scale(lambda d, g: 1 / np.sqrt(d))
-    assert "bounds the growth by e" in capsys.readouterr().out
+    assert "bounds the expected growth, (1 + a**2)**depth, by e" in capsys.readouterr().out
     assert not check_branch_scale(lambda d, g: g ** (1 / d) - 1)
     assert "square root" in capsys.readouterr().out
     assert not check_branch_scale(lambda d, g: None)

@@ -48,7 +48,8 @@ check_branch_scale = FormulaCheck(
     """Exercise 9.2: ``branch_scale(depth, max_growth)``, the ``a`` with ``(1 + a**2) ** depth == max_growth``.""",
     [(50, 2.0), (10, 100.0), (200, math.e), (1, 5.0)],
     lambda d, g: math.sqrt(g ** (1 / d) - 1),
-    [("That is 1/sqrt(depth): it bounds the growth by e = 2.718..., whatever max_growth asks for. "
+    [("That is 1/sqrt(depth): it bounds the expected growth, (1 + a**2)**depth, by e = 2.718..., whatever "
+      "max_growth asks for. "
       "Solve (1 + a**2)**depth = max_growth for a.", lambda d, g: 1 / math.sqrt(d)),
      ("That is max_growth**(1/depth) - 1, the value of a**2; take its square root.",
       lambda d, g: g ** (1 / d) - 1),
