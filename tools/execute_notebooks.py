@@ -31,11 +31,27 @@ def execute(path, timeout=600):
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             store_widget_state=False, resources={"metadata": {"path": str(path.parent)}})
     client.execute()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("jupytext", None)          # left by a conversion from a text file, if any
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     prepare(nb, path)
     nbformat.write(nb, path)
+
+
+def coalesce_streams(outputs):
+    """Consecutive printed outputs of one stream as one output: the kernel may send a cell's printing in one
+    message or in several, as it happens, and the stored notebook should not depend on that."""
+    merged = []
+    for out in outputs:
+        if (out.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                and merged[-1].name == out.name):
+            merged[-1].text += out.text
+        else:
+            merged.append(out)
+    return merged
 
 
 if __name__ == "__main__":
