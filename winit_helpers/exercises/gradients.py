@@ -21,7 +21,7 @@ check_glorot_std = FormulaCheck(
      ("That is 1/sqrt(fan_out): it keeps the backward pass only.", lambda i, o: 1.0 / math.sqrt(o)),
      ("That is the uniform bound sqrt(6/(fan_in + fan_out)); the std of U(-a, a) is a/sqrt(3).",
       lambda i, o: math.sqrt(6.0 / (i + o)))],
-    "glorot_std(fan_in, fan_out) = sqrt(2 / (fan_in + fan_out)): the average of the two fans.")
+    "glorot_std(fan_in, fan_out) = sqrt(2 / (fan_in + fan_out)): a variance of 1 over the average of the two fans.")
 
 
 check_backward_factor = FormulaCheck(
