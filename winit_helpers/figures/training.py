@@ -61,7 +61,7 @@ def plot_book_runs(result, groups):
         ax_grad.plot(k + jitter, drawn["first_grad"][label], "o", color=COLORS[key], ms=6)
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss on the training set (book's 0.5 sum of squares)")
+    ax.set_ylabel("training loss\n(the book's 0.5 sum of squares)")
     ax.set_title("training loss: median and range over seeds", fontsize=font_size(10))
     ax.legend(fontsize=font_size(8), frameon=False)
     for a, title in ((ax_acc, "test accuracy after training"), (ax_grad, "first-layer gradient at step 0")):
@@ -138,7 +138,7 @@ def plot_grid(grid):
     ax.set_xlabel("weight std x sqrt(fan_in)")
     ax.set_ylabel("depth (ReLU layers)")
     ax.set_ylim(0, len(grid.depths) + 0.5)
-    fig.colorbar(mesh, ax=ax, label=f"fraction of seeds with loss < {TRAINED_LOSS} after {grid.steps} steps")
+    fig.colorbar(mesh, ax=ax, label=f"share of seeds with loss < {TRAINED_LOSS}\nafter {grid.steps} steps")
     return {"figure": fig, "fraction": grid.fraction_trained, "x_edges": x_edges, "cells": cells,
             "gain_lines": gain_lines}
 
