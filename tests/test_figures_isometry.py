@@ -197,8 +197,8 @@ def test_lsuv_start_weights_are_one_draw_whichever_depths_came_first(start):
     # first of a deeper one's, whether the panel drew the shallow or the deep one first
     rng = np.random.default_rng(4)
     x_hand = LSUVPanel.input_std * rng.standard_normal((LSUVPanel().n_samples, 12))
-    w_hand = [iso.orthogonal(12, seed=rng) if start == "orthogonal" else rng.standard_normal((12, 12)) * (1 / np.sqrt(12))
-              for _ in range(9)]
+    w_hand = [iso.orthogonal(12, seed=rng) if start == "orthogonal" else
+              rng.standard_normal((12, 12)) * (1 / np.sqrt(12)) for _ in range(9)]
     for order in ([3, 9, 5], [9, 3]):
         panel = LSUVPanel()
         for depth in order:

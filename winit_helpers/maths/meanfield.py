@@ -59,7 +59,14 @@ def variance_map(q, sigma_w, sigma_b, activation="tanh"):
     f = _phi(activation)[0]
     sw, sb = _check_sigmas(sigma_w, sigma_b)
     q = np.broadcast_to(check_nonnegative("q", q), np.broadcast(q, sw, sb).shape)
-    return sw ** 2 * _expect(lambda u: f(u) ** 2, q) + sb ** 2
+    return _variance_map(q, sw, sb, f)
+
+
+def _variance_map(q, sw, sb, f):
+    """:func:`variance_map` for arguments already checked (``q >= 0``, an array or a float): the theory's inner loop."""
+    s = np.sqrt(q)
+    z, w = smooth_nodes(s.max(initial=0.0))
+    return sw ** 2 * (f(s[..., None] * z) ** 2 @ w) + sb ** 2
 
 
 def fixed_point(sigma_w, sigma_b, activation="tanh", tol=1e-13, max_steps=400):
@@ -278,9 +285,7 @@ def _layers(sw, sb, q0, c0, depth, activation):
     q, c = np.empty(depth + 1), np.empty((depth + 1, c0.size))
     q[0], c[0] = q0, c0
     for layer in range(depth):
-        # variance_map's numbers, without checking its arguments again on every layer
-        z, w = smooth_nodes(np.sqrt(q[layer]))
-        q[layer + 1] = sw ** 2 * (f(np.sqrt(q[layer]) * z) ** 2 @ w) + sb ** 2
+        q[layer + 1] = _variance_map(q[layer], sw, sb, f)
         pp, _ = _pair_expectations(q[layer], c[layer], activation=activation, derivative=False)
         c[layer + 1] = (sw ** 2 * pp + sb ** 2) / q[layer + 1] if q[layer + 1] > 0 else 1.0
     return q, c
