@@ -2,22 +2,17 @@
 other, no legend over the data (:func:`layout_checks.layout_problems`).
 
 The live views' figures are checked while their sliders move (test_layout_views_*.py); the figures the notebooks draw
-once, with their own arguments and often with code of their own, are checked here. Each notebook's code runs in this
-process, top to bottom, with the Agg backend; every pyplot figure open at a ``plt.show()`` or at a cell's end is
-checked and closed. nbval runs the same cells in a kernel and compares their text; this test looks at what they draw.
+once, with their own arguments and often with code of their own, are checked here: each notebook's code runs in this
+process (:func:`notebook_runner.run_notebook`), and every pyplot figure open at a ``plt.show()`` or at a cell's end is
+checked. nbval runs the same cells in a kernel and compares their text; this test looks at what they draw.
 """
-import contextlib
-import io
 import json
-import os
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
 
 from layout_checks import layout_problems
-
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+from notebook_runner import NOTEBOOKS, run_notebook
 
 pytestmark = pytest.mark.drawing
 
@@ -25,30 +20,8 @@ pytestmark = pytest.mark.drawing
 def figures_drawn(path):
     """``(where, problems)`` for every pyplot figure the notebook's code cells draw, in order."""
     checked = []
-
-    def check(where):
-        for number in plt.get_fignums():
-            checked.append((where, layout_problems(plt.figure(number), where)))
-        plt.close("all")
-
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    namespace = {"__name__": "__main__"}
-    show = plt.show
-    cwd = os.getcwd()
-    os.chdir(path.parent)
-    try:
-        for index, cell in enumerate(cells):
-            if cell["cell_type"] != "code":
-                continue
-            where = f"{path.name}, cell {index}"
-            plt.show = lambda *args, where=where, **kwargs: check(where)
-            with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile("".join(cell["source"]), where, "exec"), namespace)
-            check(where)
-    finally:
-        plt.show = show
-        os.chdir(cwd)
-        plt.close("all")
+    run_notebook(path, lambda where: checked.extend((where, layout_problems(plt.figure(n), where))
+                                                    for n in plt.get_fignums()))
     return checked
 
 
