@@ -19,7 +19,7 @@ from winit_helpers.figures.fix import FixPanel
 from winit_helpers.figures.frameworks import FrameworkPanel
 from winit_helpers.figures.gradients import INITS, SHAPES, ForwardBackwardPanel
 from winit_helpers.figures.nonlinearities import HistogramPanel, violin_xy
-from winit_helpers.maths.forward import fan_in_outputs, run_stack, simulate
+from winit_helpers.maths.forward import fan_in_outputs, pow10_str, run_stack, simulate
 from winit_helpers.maths.frameworks import FRAMEWORKS
 from winit_helpers.maths.init import SCHEMES
 from test_schemes import init_weights   # the course's draw: a scheme's std times unit-variance draws
@@ -121,6 +121,12 @@ def check_depth_figure(panel, result, depth, width, scale, n_seeds, seed):
         assert f"at layer {beyond[0] + 1}" in panel.marker_text.get_text()
     else:
         assert not panel.marker.get_visible()
+    ends = [simulate(depth, width, scale, seed=seed + j, **run).log10_std[-1] for j in range(n_seeds)]
+    if n_seeds == 1:
+        assert f"Layer {depth}: std = {pow10_str(ends[0])} (theory " in result.message
+    else:               # the message says which run its number is, and the spread of them all
+        assert (f"Layer {depth}: std = {pow10_str(ends[0])} in the first run, {pow10_str(min(ends))} to "
+                f"{pow10_str(max(ends))} in the {n_seeds} runs (theory ") in result.message
     assert panel.factor_theory.get_xdata()[0] == pytest.approx(growth)
     factors = np.concatenate([10 ** np.diff(simulate(depth, width, scale, seed=seed + j, **run).log10_std,
                                             prepend=0.0) for j in range(n_seeds)])
@@ -191,7 +197,8 @@ def test_the_depth_figure_says_most_runs_end_below_the_theory_line_only_where_th
     for seed in range(0, 100, 5):
         result = panel.update(depth=4, width=2, multiplier=1.2, n_seeds=5, seed=seed)
         counts.append(sum(float(s.log10_std[3]) > 4 * np.log10(1.2) for s in result.simulations))
-        assert (f"; here {counts[-1]} of the 5 runs end above it." in result.message) == (counts[-1] > 0), seed
+        verb = "ends" if counts[-1] == 1 else "end"
+        assert (f"; here {counts[-1]} of the 5 runs {verb} above it." in result.message) == (counts[-1] > 0), seed
         assert "this run ends above it" not in result.message
     assert 0 in counts and max(counts) >= 2
 
@@ -383,12 +390,34 @@ def test_violin_outline_is_the_histogram_on_its_side():
     assert np.allclose(xy[len(xy) // 2:, 0], (5 - 0.4 * np.repeat(counts / 4, 2))[::-1])
 
 
-def test_the_saturation_message_counts_the_outer_bins():
-    result = HistogramPanel().update(activation="tanh", scheme="standard_normal", depth=5, width=200, seed=0)
-    counts, edges = result.stats.h_hist[-1]
-    share = sum(c for c, a, b in zip(counts, edges[:-1], edges[1:]) if max(abs(a), abs(b)) > 0.9) / counts.sum()
-    assert share > 0.5
-    assert f"About {100 * share:.0f}% of the last layer's units are saturated near +-1." in result.message
+@pytest.mark.parametrize("activation, multiplier, bounds", [("tanh", 1.0, "within 0.01 of -1 or 1"),
+                                                             ("sigmoid", 10.0, "within 0.005 of 0 or 1"),
+                                                             ("lecun_tanh", 1.0, "within 0.017 of -1.7159 or 1.7159")])
+def test_the_saturation_message_counts_the_activations_near_the_bounds(activation, multiplier, bounds):
+    """The share of the last layer's activations within 1% of the half-range from a bound, counted on the same draws
+    pushed through a plain loop (not from the histogram's bins, which straddle the cut-off)."""
+    from winit_helpers.maths.forward import draw_network
+    result = HistogramPanel().update(activation=activation, scheme="standard_normal", depth=5, width=200,
+                                     multiplier=multiplier, seed=0)
+    assert result.drawn["method"] == "weights"
+    f = {"tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+         "lecun_tanh": lambda z: 1.7159 * np.tanh(2 * z / 3)}[activation]
+    x, units = draw_network([200] * 6, n_samples=result.stats.n_samples, seed=0)
+    h = x
+    for w in units:
+        h = f(h @ (multiplier * w))
+    centre, half = {"tanh": (0, 1), "sigmoid": (0.5, 0.5), "lecun_tanh": (0, 1.7159)}[activation]
+    share = np.mean(np.abs(h - centre) > 0.99 * half)
+    assert 0.1 < share < 1
+    assert result.stats.saturated == pytest.approx(share, abs=1e-12)
+    assert (f"About {100 * share:.0f}% of the last layer's activations are saturated: {bounds}."
+            in result.message)
+
+
+def test_no_saturation_is_reported_where_few_activations_are_near_a_bound():
+    result = HistogramPanel().update(activation="tanh", scheme="lecun", depth=10, width=200, seed=0)
+    assert result.stats.saturated < 0.01 and "saturated" not in result.message
+    assert HistogramPanel().update(activation="relu", scheme="he", depth=3, width=50, seed=0).stats.saturated is None
 
 
 # --------------------------------------------------------------------------- log axes
@@ -403,6 +432,18 @@ def test_log_tick_labels_state_their_values_and_never_repeat(lo, hi):
         assert len(set(labels)) == len(labels), labels
         for t, label in zip(ticks, labels):
             assert stated_log10(label) == pytest.approx(t, abs=3e-3), (label, t)
+
+
+@pytest.mark.parametrize("lo, hi, expected", [
+    (-0.25, 0.2, ["0.60", "0.80", "1.0", "1.5"]),           # not 0.60, 0.80, 10⁰, 1.5
+    (-1.3, 0.7, ["0.1", "0.2", "0.5", "1", "2", "5"]),
+    (-0.05, 0.05, ["0.90", "1.0", "1.1"]),
+    (-3, 3, ["10⁻³", "10⁻²", "10⁻¹", "10⁰", "10¹", "10²", "10³"]),   # whole decades: powers of ten throughout
+    (-2.2, 0.3, ["10⁻²", "10⁻¹", "10⁰"]),
+])
+def test_a_log_axis_writes_its_labels_one_way(lo, hi, expected):
+    from winit_helpers.figures.log_axes import log10_ticks, tick_labels
+    assert tick_labels(log10_ticks(lo, hi), superscripts=True) == expected
 
 
 def test_ticks_closer_than_a_rounded_digit_get_more_digits():

@@ -229,12 +229,15 @@ def test_runs_not_done_in_a_moment_show_the_layers_they_reached_and_say_so_then_
     assert panel.ax_factor.get_ylim()[1] >= first.drawn["factor_counts"].max() * depth / reached
     # the words: the last layer shown, against the theory there; a float type's overflow only where it is shown
     sim0, theory = full.simulations[0], full.drawn["theory"]
-    assert first.message.startswith(f"Layer {reached}: std = {pow10_str(sim0.log10_std[reached - 1])} "
+    ends = [s.log10_std[reached - 1] for s in full.simulations]
+    assert first.message.startswith(f"Layer {reached}: std = {pow10_str(ends[0])} in the first run, "
+                                    f"{pow10_str(min(ends))} to {pow10_str(max(ends))} in the 5 runs "
                                     f"(theory {pow10_str(theory[reached - 1])}).")
     direct = simulate(depth, width, scale, n_samples=full.n_samples, seed=0, method=full.method)   # keeps all
     over32 = np.flatnonzero(direct.log10_absmax[:reached] > LOG10_MAX["float32"])
     if over32.size:
-        assert f"In float32 the largest activations would overflow to inf at layer {over32[0] + 1}." in first.message
+        assert (f"In float32 the first run's largest activations would overflow to inf at layer {over32[0] + 1}."
+                in first.message)
         assert "Within float64's range so far." in first.message               # not yet: the shown layers say
         assert first.drawn["marker"] is None or first.drawn["marker"] <= reached
     else:

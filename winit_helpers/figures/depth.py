@@ -497,12 +497,12 @@ class DepthPanel(Panel):
             self.factor_theory.set_xdata([growth, growth])
         self.ax_factor.set_title(f"each layer: theory x {growth:.3g}", fontsize=font_size(9), pad=title_pad())
         self._place_texts()
-        message = self._message(sims[0], predicted, beyond, so_far=partial is not None)
+        message = self._message(sims, predicted, beyond, so_far=partial is not None)
         if depth >= 2 * width and not partial:
             # the theory line follows the average variance; a typical run drifts below it (notebook 3)
             above = sum(sim.log10_std[-1] > predicted[-1] for sim in sims)
             shown = ("" if not above else "; this run ends above it, as a minority do" if len(sims) == 1 else
-                     f"; here {above} of the {len(sims)} runs end above it")
+                     f"; here {above} of the {len(sims)} runs {'ends' if above == 1 else 'end'} above it")
             message += (f" Depth/width is {depth / width:.3g}: most runs end below the theory line, which follows "
                         f"the average variance (notebook 3 explains why){shown}.")
         if preview and not partial:
@@ -653,18 +653,25 @@ class DepthPanel(Panel):
             text.set_visible(True)
 
     @staticmethod
-    def _message(sim, predicted, beyond, so_far=False):
-        """What the first seed's run says: its last layer's std against the theory's there, and where a float type
-        would overflow or underflow (``beyond``, from :func:`~winit_helpers.maths.forward.float_edges`).
-        ``so_far``: the run has only its first layers yet (a first look)."""
-        last = sim.log10_std[-1]
-        parts = [f"Layer {sim.depth}: std = {pow10_str(last)} (theory {pow10_str(predicted[sim.depth - 1])})."]
+    def _message(sims, predicted, beyond, so_far=False):
+        """The runs' last layer's std against the theory's there, and where a float type would overflow or underflow
+        in the first seed's run (``beyond``, from :func:`~winit_helpers.maths.forward.float_edges`).
+        ``so_far``: the runs have only their first layers yet (a first look)."""
+        sim, theory = sims[0], pow10_str(predicted[sims[0].depth - 1])
+        if len(sims) == 1:
+            parts = [f"Layer {sim.depth}: std = {pow10_str(sim.log10_std[-1])} (theory {theory})."]
+        else:
+            ends = [s.log10_std[-1] for s in sims]
+            parts = [f"Layer {sim.depth}: std = {pow10_str(ends[0])} in the first run, {pow10_str(min(ends))} to "
+                     f"{pow10_str(max(ends))} in the {len(sims)} runs (theory {theory})."]
+        whose = "the first run's" if len(sims) > 1 else "the"
         for dtype in ("float32", "float64"):
             over, under = beyond[dtype]
             if over:
-                parts.append(f"In {dtype} the largest activations would overflow to inf at layer {over}.")
+                parts.append(f"In {dtype} {whose} largest activations would overflow to inf at layer {over}.")
             elif under:
-                parts.append(f"In {dtype} the activations would underflow to 0 at layer {under}.")
+                parts.append(f"In {dtype} {whose} activations would all be below its smallest number (underflow "
+                             f"to 0) from layer {under}.")
         if len(parts) == 1:
             parts.append("Within float32's range so far." if so_far else "Within float32's range all the way.")
         elif so_far and len(parts) == 2:     # float32 went out of range; float64 has not, in the layers so far

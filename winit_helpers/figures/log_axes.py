@@ -68,11 +68,14 @@ def power_of_ten(e):
     return "10" + str(e).translate(SUPERSCRIPT)
 
 
-def _label(log10_value, digits, superscripts):
-    """10**log10_value written with ``digits`` significant digits: 1e-05, 0.5, 20, 10⁹⁸, 2×10⁹⁸."""
+def _label(log10_value, digits, superscripts, powers=True):
+    """10**log10_value written with ``digits`` significant digits: 1e-05, 0.5, 20, 10⁹⁸, 2×10⁹⁸.
+
+    ``powers=False``: with superscripts, 0.01 to 100 in fixed point even where the mantissa is 1 (1.0, not 10⁰), for
+    an axis whose other labels are written that way too."""
     m, e = _mantissa_exponent(log10_value, digits)
     if superscripts:
-        if m == 1:
+        if m == 1 and (powers or not -2 <= e <= 2):
             return power_of_ten(e)
         if -2 <= e <= 2:
             return _fixed(m, e, digits)
@@ -86,10 +89,13 @@ def tick_labels(log10_values, superscripts=False):
     """Labels for ticks at 10**log10_values: the fewest digits (up to 6) that tell every tick apart.
 
     Each label is 10**value rounded to that many significant digits (within 0.5%), so it states its own position.
+    With superscripts, an axis of whole powers of ten reads 10⁻², 10⁰, 10²; any other writes its ticks from 0.01 to
+    100 in fixed point, 1 included (0.60, 0.80, 1.0, 1.5, not 0.80, 10⁰, 1.5).
     """
     values = [float(v) for v in log10_values]
     for digits in range(1, 7):
-        labels = [_label(v, digits, superscripts) for v in values]
+        powers = all(_mantissa_exponent(v, digits)[0] == 1 for v in values)
+        labels = [_label(v, digits, superscripts, powers) for v in values]
         close = all(abs(math.log10(m) + e - v) < 2e-3 for v in values for m, e in [_mantissa_exponent(v, digits)])
         if close and len(set(labels)) == len(labels):
             break

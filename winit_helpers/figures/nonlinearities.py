@@ -13,7 +13,7 @@ from matplotlib.ticker import MaxNLocator
 from .._checks import check_positive_int
 from ..maths.forward import Stopped, draw_network, draw_samples, run_stack
 from ..maths.init import check_distribution, get_scheme, layer_stds
-from ..maths.activations import activation_range
+from ..maths.activations import SATURATED, activation_range
 from ..maths.theory import mean_field
 from ..style import font_size
 from .base import MAX_DEPTH, SIM_COLOR, THEORY, Panel, counted, recent_ranges, steady_range
@@ -207,13 +207,10 @@ class HistogramPanel(Panel):
         first, last = stats.h_std[0], stats.h_std[-1]
         text = (f"Activation std: {first:.3g} at layer 1, {last:.3g} at layer {stats.depth}." if stats.depth > 1
                 else f"Activation std: {first:.3g} at layer 1.")
-        counts, edges = stats.h_hist[-1]
-        lowest, bound = activation_range(activation)
-        if np.isfinite(bound) and lowest == -bound:           # tanh-like: saturates near +-bound
-            outer = counts[(np.abs(edges[:-1]) > 0.9 * bound) | (np.abs(edges[1:]) > 0.9 * bound)].sum()
-            share = outer / counts.sum()
-            if share > 0.5:
-                text += f" About {100 * share:.0f}% of the last layer's units are saturated near +-{bound:g}."
+        if stats.saturated is not None and stats.saturated >= 0.095:     # tanh, sigmoid: bounded on both sides
+            lowest, highest = activation_range(activation)
+            text += (f" About {100 * stats.saturated:.0f}% of the last layer's activations are saturated: within "
+                     f"{SATURATED * (highest - lowest) / 2:.2g} of {lowest:g} or {highest:g}.")
         if last < 1e-3 * max(first, 1e-300):
             text += " The signal is collapsing towards 0."
         elif last > 1e3 * first:

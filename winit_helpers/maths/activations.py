@@ -141,6 +141,21 @@ def activation_range(name):
     return float(lo), float(hi)
 
 
+#: an activation bounded on both sides counts as saturated within this share of its half-range from a bound:
+#: |tanh| > 0.99, sigmoid below 0.005 or above 0.995
+SATURATED = 0.01
+
+
+def saturated_share(h, name):
+    """The share of the activations ``h`` of ``name`` within :data:`SATURATED` of its half-range from one of its
+    bounds (|tanh(z)| > 0.99), or None for an activation not bounded on both sides (relu, linear)."""
+    lowest, highest = activation_range(name)
+    if not (np.isfinite(lowest) and np.isfinite(highest)):
+        return None
+    half = (highest - lowest) / 2
+    return float(np.mean(np.abs(np.asarray(h) - (lowest + half)) > (1 - SATURATED) * half))
+
+
 def second_moment_gain(name):
     """The gain that keeps the second moment of a unit-variance input: 1 / sqrt(E[f(z)^2]), z ~ N(0, 1).
 

@@ -45,7 +45,7 @@ import numpy as np
 
 from .._blas import one_blas_thread as _one_blas_thread
 from .._checks import check_choice, check_positive_float, check_positive_int
-from .activations import get_activation
+from .activations import get_activation, saturated_share
 from .init import check_distribution, check_widths, layer_stds, make_rng, unit_weights
 
 # log10 of the largest finite value of each float type: activations beyond it are inf (in float64: np.log10 of
@@ -477,6 +477,8 @@ class LayerStats:
     ``grad_z_std``: dL/dz_k; ``grad_h_std``: dL/dh_(k-1), the gradient that layer k
     sends back to its input.  The backward arrays, ``grad_input`` (dL/dx) and
     the histograms are None unless asked for.  A histogram is (counts, edges).
+    ``saturated``: for an activation bounded on both sides (tanh, sigmoid), the share of the last layer's
+    activations that are saturated (:func:`.activations.saturated_share`); None for any other.
     """
     widths: tuple
     activation: str
@@ -489,6 +491,7 @@ class LayerStats:
     grad_h_std: np.ndarray = None
     grad_input: np.ndarray = None
     h_hist: list = None
+    saturated: float = None
     grad_hist: list = None
 
     @property
@@ -614,7 +617,8 @@ def propagate(x, weights, activation="tanh", *, output="same", backward=False, b
             raise ValueError(f"the activations overflowed float64 at layer {bad}; "
                              "use a smaller weight scale or fewer layers")
         result = dict(widths=tuple(widths), activation=act.name, output=output, n_samples=x.shape[0],
-                      z_std=_pow10(stats[0]), h_std=_pow10(stats[1]), h_mean=stats[2], h_hist=h_hist)
+                      z_std=_pow10(stats[0]), h_std=_pow10(stats[1]), h_mean=stats[2], h_hist=h_hist,
+                      saturated=saturated_share(h, act.name) if output == "same" else None)
         if not backward:
             return LayerStats(**result)
         if output == "softmax":

@@ -33,7 +33,7 @@ the weight std itself, as in :func:`.forward.simulate`.
 import numpy as np
 
 from .._checks import check_choice, check_positive_float, check_positive_int
-from .activations import HE_GAIN, get_activation
+from .activations import HE_GAIN, get_activation, saturated_share
 from .forward import OUTPUTS, LayerStats
 from .gaussian import normal_expectation
 from .init import check_widths
@@ -184,12 +184,13 @@ def measured_chi1(chi, depth):
     return float(chi[depth // 3:].mean() if depth >= 3 else chi.mean())
 
 
-def tanh_saturation(weights, x, threshold=0.99):
-    """The fraction of units with ``|tanh(x @ W)| > threshold``, averaged over the layers of a tanh network."""
+def tanh_saturation(weights, x):
+    """The share of saturated units (``|tanh(x @ W)| > 0.99``, :func:`.activations.saturated_share`), averaged over
+    the layers of a tanh network."""
     fractions = []
     for w in weights:
         h = np.tanh(x @ w)
-        fractions.append(np.mean(np.abs(h) > threshold))
+        fractions.append(saturated_share(h, "tanh"))
         x = h
     return float(np.mean(fractions))
 
