@@ -209,3 +209,27 @@ def test_the_title_says_where_a_loss_above_the_chart_is(init, depth, scale, abov
     assert ("above the chart" in panel.ax.get_title()) == above
     if above:
         assert f"loss {last:.3g}, above the chart" in panel.ax.get_title()
+
+
+@pytest.mark.parametrize("loss, step, words", [
+    (float("nan"), 10, "it diverged"), (2.0, 0, "press Train"), (6e185, 10, "the loss is blowing up"),
+    (1.2, 10, "it is learning"), (0.3, 300, "it has learned"),
+    (2.31, 10, "so far it is no better than a uniform guess (2.30)"), (2.302, 300, "it is stuck at a uniform guess"),
+    (44.9, 10, "so far it is worse than a uniform guess"), (44.9, 300, "it ended worse than a uniform guess"),
+    (2.2, 10, "so far it is a little below a uniform guess (2.30), not yet under 2.15"),
+    (2.2, 300, "it ended a little below a uniform guess (2.30), not under 2.15")])
+def test_the_verdict_says_only_what_the_loss_at_that_step_shows(loss, step, words):
+    """A run at 44.9 after 10 steps is not 'stuck near a uniform guess': it may still learn (the unscaled network of
+    depth 1 ends at 0.15); only a finished run at 2.30 is stuck there."""
+    from winit_helpers.figures.training import training_verdict
+    assert training_verdict(loss, step, 300).startswith(words)
+
+
+def test_a_run_that_learns_later_is_not_called_stuck_after_its_first_chunk():
+    panel = TrainingPanel(steps=300)
+    panel.update(init="unscaled", depth=1, scale=1.0, seed=0)
+    first = panel.train_chunk(10)
+    assert first.loss[-1] > 3 and "so far it is worse than a uniform guess (2.30)" in first.message
+    while not panel.finished:
+        last = panel.train_chunk(50)
+    assert last.loss[-1] < 0.5 and "it has learned" in last.message

@@ -18,12 +18,34 @@ from matplotlib.ticker import MaxNLocator
 
 from .._checks import check_positive_int
 from ..style import font_size
-from ..training import DEEP_GAINS, TRAINED_LOSS, DeepReLUNetwork, Trainer, load_digits_split
+from ..training import DEEP_GAINS, DIVERGED_LOSS, TRAINED_LOSS, DeepReLUNetwork, Trainer, load_digits_split
 from .base import DPI, POOL, Panel, legend_entry
 from .limits import depth_axis_end, log_limits_with_band, set_limits
 from .log_axes import log_axis
 
 CHANCE_LOSS = math.log(10)     # cross-entropy of a uniform guess over 10 classes
+#: a loss this close to CHANCE_LOSS is a uniform guess (every stalled run seen sits within 0.01 of it)
+AT_CHANCE = 0.05
+
+
+def training_verdict(loss, step, budget):
+    """What a training run's loss at ``step`` of ``budget`` says, in words that hold at that step: during the run
+    a loss at or above a uniform guess is what it is *so far* (a run may still learn later)."""
+    done = step >= budget
+    if not np.isfinite(loss):
+        return "it diverged (the loss overflowed): the weights are too large for this step size"
+    if step == 0:
+        return "press Train to train it"
+    if loss >= DIVERGED_LOSS:
+        return "the loss is blowing up: the weights are too large for this step size"
+    if loss < TRAINED_LOSS:
+        return "it has learned" if done else "it is learning"
+    now = "it ended" if done else "so far it is"
+    if abs(loss - CHANCE_LOSS) < AT_CHANCE:
+        return ("it is stuck at" if done else "so far it is no better than") + f" a uniform guess ({CHANCE_LOSS:.2f})"
+    if loss > CHANCE_LOSS:
+        return f"{now} worse than a uniform guess ({CHANCE_LOSS:.2f})"
+    return f"{now} a little below a uniform guess ({CHANCE_LOSS:.2f}), {'not' if done else 'not yet'} under {TRAINED_LOSS}"
 #: the colour of each group of runs, by the key the notebook gives it (the book's inits, then the deep network's)
 COLORS = {"book": "C0", "none": "C3", "tiny": "C7", "he": "C2", "lecun": "C1", "unscaled": "C3"}
 
@@ -265,14 +287,7 @@ class TrainingPanel(Panel):
                  f"\nloss {last:.3g}, above the chart" if finite.min() > top else "\nthe loss is above the chart now")
         self.ax.set_title(f"{p['init']} x {p['scale']:.3g}, depth {p['depth']}: "
                           f"step {self.trainer.step_count} of {self.budget}{where}", fontsize=font_size(10))
-        if not np.isfinite(last):
-            verdict = "it diverged (the loss overflowed): the weights are too large for this step size"
-        elif self.trainer.step_count == 0:
-            verdict = "press Train to train it"
-        elif last < TRAINED_LOSS:
-            verdict = "it is learning"
-        else:
-            verdict = f"it is stuck near a uniform guess ({CHANCE_LOSS:.2f})"
+        verdict = training_verdict(last, self.trainer.step_count, self.budget)
         message = (f"Hidden weights std {self.weight_std:.3g}; first layer's gradient at step 0: "
                    f"{self.norms[0]:.2g}. Step {self.trainer.step_count}/{self.budget}, "
                    f"loss {last:.3g}: {verdict}.")
