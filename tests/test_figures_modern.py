@@ -325,12 +325,15 @@ def test_every_legend_entry_names_a_drawn_line_at_every_end_of_every_control(nam
 
 
 def test_the_figures_say_where_there_is_no_theory():
-    """log n - 1/2 needs more keys than n = 2; the 1/scale law needs a norm: the titles and messages say so."""
+    """log n - 1/2 needs 16 keys or more; the 1/scale law needs a norm: the titles and messages say so."""
     attention = AttentionPanel()
-    result = attention.update(d_k=8, seq_len=2, seed=0)
-    assert "no theory: n = 2 keys are too few" in attention.ax_h.get_title()
-    assert "No theory line: log n − 1/2" in result.message
-    result = attention.update(d_k=8, seq_len=4, seed=0)
+    for n in (2, 4, 8):
+        result = attention.update(d_k=8, seq_len=n, seed=0)
+        assert f"no theory: n = {n} keys are too few" in attention.ax_h.get_title()
+        assert "No theory line: log n − 1/2" in result.message and "0.14 at 8 keys" in result.message
+        assert not attention.h_theory.get_visible()
+    result = attention.update(d_k=8, seq_len=16, seed=0)
+    assert attention.h_theory.get_visible()
     assert "no theory" not in attention.ax_h.get_title() and "No theory" not in result.message
     assert "theory for N(0, 1) scores: log n − 1/2" in [t.get_text() for t in attention.legend.get_texts()]
     norm = NormPanel()

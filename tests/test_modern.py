@@ -74,6 +74,17 @@ def test_iid_softmax_entropy_matches_a_simulation_at_large_n():
     assert np.isnan(theory.iid_softmax_entropy(64, 8.0))          # beyond its range it says so
 
 
+@pytest.mark.parametrize("n, gap", [(2, 0.35), (4, 0.23), (8, 0.14), (16, 0.084), (32, 0.048), (64, 0.026)])
+def test_how_far_below_the_mean_entropy_the_large_n_formula_lies_with_few_keys(n, gap):
+    """The gaps the attention view quotes (and why it draws log n - 1/2 from 16 keys on): the mean entropy of a
+    softmax of n N(0, 1) scores over a million scores, against the formula."""
+    from winit_helpers.figures.modern import ENTROPY_THEORY_KEYS
+    s = np.random.default_rng(3).standard_normal((1_000_000 // n, n))
+    measured = stats.entropy(special.softmax(s, axis=1), axis=1).mean()
+    assert measured - (math.log(n) - 0.5) == pytest.approx(gap, abs=0.006)
+    assert (measured - (math.log(n) - 0.5) < 0.09) == (n >= ENTROPY_THEORY_KEYS)   # the view's "less than 0.09"
+
+
 def test_unscaled_attention_collapses_and_scaled_does_not():
     # over 200 seeds (100 rows of 64 keys): unscaled, d_k = 1024, the mean largest weight lay in [0.917, 0.974] and
     # the entropy in [0.079, 0.191]; scaled, [0.094, 0.120] and [3.65, 3.73] (log 64 - 1/2 = 3.66)
