@@ -142,6 +142,14 @@ def test_spread_by_depth_is_the_spread_of_the_singular_values_at_every_depth(act
         assert spreads[depth - 1] == pytest.approx(iso.relative_spread(sv), rel=1e-9)
 
 
+def test_an_orthogonal_linear_product_has_spread_exactly_zero_not_a_rounding_below_it():
+    # every singular value of a product of orthogonal matrices is 1 (to rounding): a variance over a mean squared,
+    # which is never negative, so the figure and its message read 0, not -1.11e-16
+    w = iso.weight_stack(32, 100, "orthogonal", seed=0)
+    spreads, s = iso.jacobian_spread_by_depth(w, "linear", 1.0, 0.0)
+    assert np.all(spreads >= 0) and np.all(spreads < 1e-13) and np.allclose(s, 1.0, atol=1e-12)
+
+
 def test_exercise_checks_accept_the_solutions_and_name_the_mistakes(capsys):
     from winit_helpers.exercises.isometry import check_branch_scale, check_haar_orthogonal
 

@@ -356,6 +356,7 @@ def jacobian_spread_by_depth(weights, activation="tanh", sigma_w=1.0, sigma_b=0.
             raise Stopped("jacobian_spread_by_depth: stopped")
         jj = jac @ jac.T
         m1, m2 = np.trace(jj) / len(jj), np.einsum("ij,ij->", jj, jj) / len(jj)
-        spreads.append(m2 / m1 ** 2 - 1.0 if m1 > 0 else np.nan)
+        # a variance over mean squared, never below 0: m2 / m1^2 - 1 rounds to -1e-16 for an exact isometry
+        spreads.append(max(m2 / m1 ** 2 - 1.0, 0.0) if m1 > 0 else np.nan)
     spreads = np.array(spreads)
     return spreads, np.linalg.svd(jac, compute_uv=False)
