@@ -51,7 +51,7 @@ def chi1(sw, sb, q=None):
     return sw ** 2 * expect(lambda z: (1 - np.tanh(np.sqrt(q) * z) ** 2) ** 2)
 
 
-POINTS = [(2.5, 0.5, 30), (1.0, 0.05, 30), (0.5, 1.0, 12), (1.8, 0.2, 45)]   # (sigma_w, sigma_b, depth)
+POINTS = [(2.5, 0.5, 30), (1.0, 0.05, 30), (0.5, 1.0, 12), (1.8, 0.2, 45), (1.0, 0.05, 2)]   # (sigma_w, sigma_b, depth)
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,9 @@ def test_simulated_curves_are_the_maths_modules_run_on_the_same_draws(panel, sw,
     np.testing.assert_allclose(panel.d_sim.get_ydata(), run.distance[:, 2])
     measured = run.chi[depth // 3:].mean()
     assert result.drawn["chi1_measured"] == pytest.approx(measured)
-    assert f"measured {measured:.3f}" in result.message
+    first = depth // 3 + 1 if depth >= 3 else 1
+    span = f"layer {depth}" if first == depth else f"layers {first} to {depth}"
+    assert f"(measured over {span}: {measured:.3f}" in result.message
     assert f"(measured at layer {depth}: {run.q[-1]:.3g})" in result.message
 
 

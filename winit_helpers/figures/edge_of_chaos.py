@@ -284,7 +284,11 @@ class ChaosPanel(Panel):
             story = "ordered: every pair of inputs is pulled together (c -> 1)"
         else:
             story = "at the edge of chaos: correlations change slowly, over many layers"
-        message = (f"chi_1 = {th.chi1:.3f} (measured {chi_sim:.3f}), q* = {q_star:.3g} "
+        first = depth // 3 + 1 if depth >= 3 else 1          # the layers measured_chi1 averages over
+        span = f"layer {depth}" if first == depth else f"layers {first} to {depth}"
+        unsettled = ("; with so few layers the variance has not settled at q*, so this is not chi_1 at q*"
+                     if depth < 3 else "")
+        message = (f"chi_1 = {th.chi1:.3f} (measured over {span}: {chi_sim:.3f}{unsettled}), q* = {q_star:.3g} "
                    f"(measured at layer {depth}: {run.q[-1]:.3g}); {story}.")
         drawn = {"point": (sigma_w, sigma_b), "layers": layers, "q_theory": th.q, "q_sim": run.q,
                  "q_star": q_star, "c_theory": th.c, "c_sim": run.c, "c_star": c_star,
