@@ -263,3 +263,27 @@ def test_every_correlation_drawn_is_inside_the_axes_and_every_legend_entry_is_dr
     assert min(panel.ax_c.get_yticks()) >= lo and max(panel.ax_c.get_yticks()) == 1.0
     assert legend_lines_drawn(panel.ax_q) and legend_lines_drawn(panel.ax_c)
     assert "-0.000" not in panel.ax_c.get_title()            # sigma_b = 0, chaotic: c* = 0 (tanh is odd)
+
+
+def test_where_two_inputs_agree_to_float64s_precision_their_distance_is_not_drawn(panel):
+    """Deep in the ordered phase 1 - c falls below float64's resolution within a few layers: from there the distance
+    reads 0 or rounding noise. Near c = 1 the squared distance is multiplied by sigma_w^2 E[tanh'(u)^2] at q_l per
+    layer (the correlation map's slope): the layer where that prediction crosses sqrt(2 q 64 eps) is the first not
+    drawn, and the message names it."""
+    sw, sb, depth = 0.25, 3.0, 30
+    result = panel.update(sigma_w=sw, sigma_b=sb, depth=depth)
+    q, d = [1.0], [np.sqrt(2 * (1 - panel.c0[2]))]
+    for _ in range(depth):
+        d.append(d[-1] * np.sqrt(sw ** 2 * expect(lambda z: (1 - np.tanh(np.sqrt(q[-1]) * z) ** 2) ** 2)))
+        q.append(q_map(q[-1], sw, sb))
+    q, d = np.array(q), np.array(d)
+    cut = int(np.flatnonzero(d < np.sqrt(2 * q * 64 * np.finfo(float).eps))[0])
+    assert 2 <= cut < depth
+    drawn = panel.d_theory.get_ydata()
+    np.testing.assert_allclose(drawn[:cut], d[:cut], rtol=0.05)
+    assert np.all(np.isnan(drawn[cut:])) and np.all(np.isnan(panel.d_sim.get_ydata()[cut:]))
+    assert np.all(np.isfinite(panel.d_sim.get_ydata()[:cut]))
+    assert f"From layer {cut} on the two inputs agree to float64's precision" in result.message
+    assert panel.ax_d.get_ylim()[0] <= d[cut - 1]
+    result = panel.update(sigma_w=2.5, sigma_b=0.5, depth=30)       # chaotic: c* < 1, every layer drawn
+    assert np.all(np.isfinite(panel.d_theory.get_ydata())) and "float64's precision" not in result.message

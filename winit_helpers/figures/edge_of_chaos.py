@@ -123,6 +123,12 @@ class ChaosResult:
     message: str
 
 
+def distance_resolution(q):
+    """The smallest distance ``sqrt(2 q (1 - c))`` that float64 resolves at variance ``q``: ``1 - c`` is known only to a
+    few units of 2.2e-16 (64 of them here), so below this the distance is rounding."""
+    return np.sqrt(2 * np.asarray(q, dtype=float) * 64 * np.finfo(float).eps)
+
+
 class ChaosPanel(Panel):
     """The phase diagram with the chosen point; variance, correlation and distance of two inputs through depth."""
     figsize = (10, 6.4)
@@ -268,9 +274,16 @@ class ChaosPanel(Panel):
             # at sigma_b = 0 the chaotic c* is 0 (tanh is odd): no "-0.000" from the root finder's last digit
             self.ax_c.set_title(f"c* = {np.round(c_star, 3) + 0.0:.3f}, depth scale $\\xi_c$ = {xi}",
                                 fontsize=font_size(10))
-        self.d_theory.set_data(layers, np.maximum(dist_theory, FLOOR))
-        self.d_sim.set_data(layers, np.maximum(run.distance[:, 2], FLOOR))
-        d = np.concatenate([dist_theory, run.distance[:, 2]])
+        # deep in the ordered phase the two inputs agree to float64's precision: 1 - c rounds to 0, the distance
+        # sqrt(2 q (1 - c)) reads 0 or rounding noise, and is not drawn from there on (the message says where)
+        lost = np.flatnonzero(dist_theory < distance_resolution(th.q))
+        cut = int(lost[0]) if lost.size else depth + 1
+        shown_theory, shown_sim = (np.where(layers < cut, np.maximum(d, FLOOR), np.nan)
+                                   for d in (dist_theory, run.distance[:, 2]))
+        self.d_theory.set_data(layers, shown_theory)
+        self.d_sim.set_data(layers, shown_sim)
+        d = np.concatenate([shown_theory, shown_sim])
+        d = d[np.isfinite(d)]
         set_limits(self.ax_d, y=log_limits_with_band(self.ax_d, d, self.band))
         for ax in (self.ax_q, self.ax_c, self.ax_d):
             set_limits(ax, x=(-0.5, depth_axis_end(depth, ax.get_xlim()[1])))
@@ -290,6 +303,9 @@ class ChaosPanel(Panel):
                      if depth < 3 else "")
         message = (f"chi_1 = {th.chi1:.3f} (measured over {span}: {chi_sim:.3f}{unsettled}), q* = {q_star:.3g} "
                    f"(measured at layer {depth}: {run.q[-1]:.3g}); {story}.")
+        if cut <= depth:
+            message += (f" From layer {cut} on the two inputs agree to float64's precision (their correlation rounds "
+                        "to 1), so their distance is not drawn there.")
         drawn = {"point": (sigma_w, sigma_b), "layers": layers, "q_theory": th.q, "q_sim": run.q,
                  "q_star": q_star, "c_theory": th.c, "c_sim": run.c, "c_star": c_star,
                  "distance_theory": dist_theory, "distance_sim": run.distance[:, 2], "chi1": th.chi1,
