@@ -16,6 +16,7 @@ Measured, never asserted: timings depend on the machine and on what else it is d
 """
 import argparse
 import importlib
+import os
 import platform
 import statistics
 import sys
@@ -231,10 +232,12 @@ def main():
     parser.add_argument("views", nargs="*", help="only these views (default: all), e.g. explore_depth")
     args = parser.parse_args()
 
+    load_start = os.getloadavg()[0]
     lines = ["# Benchmark results", "",
-             f"Machine: {platform.machine()}, {platform.processor() or 'unknown CPU'}, "
+             f"Machine: {platform.machine()}, {platform.processor() or 'unknown CPU'}, {os.cpu_count()} cores, "
              f"Python {platform.python_version()}, numpy {np.__version__}. "
-             "Produced by `make bench`; the numbers depend on the machine and its load.", ""]
+             "Produced by `make bench`; the numbers depend on the machine and its load "
+             "(LOAD_LINE).", ""]
 
     print("Live views: time from a control change to the new frame", flush=True)
     lines += ["## Live views: control change to new frame", "",
@@ -312,6 +315,10 @@ def main():
             lines.append(f"| {what} | {value:,.0f} | {unit} |")
             print(f"  {what}: {value:,.0f} {unit}")
 
+    load = (f"its load average over a minute, the number of processes running or waiting for a core: "
+            f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    lines = [line.replace("LOAD_LINE", load) for line in lines]
+    print(load)
     Path(args.output).write_text("\n".join(lines) + "\n")
     print(f"Written to {args.output}")
 

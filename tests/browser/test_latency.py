@@ -46,10 +46,12 @@ def contexts(lab_browser):
 
 @pytest.fixture(scope="module", autouse=True)
 def results():
+    load_start = bl.os.getloadavg()[0]
     yield ROWS
     if ROWS:
         note = (f"Measured on {platform.machine()} with {bl.os.cpu_count()} cores; the machine's load at the time "
-                "is not controlled.")
+                f"is not controlled (its load average over a minute: {load_start:.1f} at the start, "
+                f"{bl.os.getloadavg()[0]:.1f} at the end).")
         latency.write_results(ROWS, note)
 
 
