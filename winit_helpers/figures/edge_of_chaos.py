@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..maths import meanfield as mf
 from ..maths.activations import LECUN_A, LECUN_B, gain
-from ..maths.theory import measured_chi1, two_input_distance
+from ..maths.theory import measured_chi1, measured_chi1_first_layer, two_input_distance
 from ..style import font_size
 from .base import DPI, Panel, grown_margins
 from .limits import FLOOR, LEGEND_BAND, depth_axis_end, log_limits_with_band, set_limits
@@ -297,7 +297,7 @@ class ChaosPanel(Panel):
             story = "ordered: every pair of inputs is pulled together (c -> 1)"
         else:
             story = "at the edge of chaos: correlations change slowly, over many layers"
-        first = depth // 3 + 1 if depth >= 3 else 1          # the layers measured_chi1 averages over
+        first = measured_chi1_first_layer(depth)
         span = f"layer {depth}" if first == depth else f"layers {first} to {depth}"
         unsettled = ("; with so few layers the variance has not settled at q*, so this is not chi_1 at q*"
                      if depth < 3 else "")

@@ -207,7 +207,8 @@ class HistogramPanel(Panel):
         first, last = stats.h_std[0], stats.h_std[-1]
         text = (f"Activation std: {first:.3g} at layer 1, {last:.3g} at layer {stats.depth}." if stats.depth > 1
                 else f"Activation std: {first:.3g} at layer 1.")
-        if stats.saturated is not None and stats.saturated >= 0.095:     # tanh, sigmoid: bounded on both sides
+        # tanh, sigmoid (bounded on both sides): said from a share that rounds to 10%
+        if stats.saturated is not None and stats.saturated >= 0.095:
             lowest, highest = activation_range(activation)
             text += (f" About {100 * stats.saturated:.0f}% of the last layer's activations are saturated: within "
                      f"{SATURATED * (highest - lowest) / 2:.2g} of {lowest:g} or {highest:g}.")

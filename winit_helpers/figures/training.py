@@ -46,6 +46,8 @@ def training_verdict(loss, step, budget):
     if loss > CHANCE_LOSS:
         return f"{now} worse than a uniform guess ({CHANCE_LOSS:.2f})"
     return f"{now} a little below a uniform guess ({CHANCE_LOSS:.2f}), {'not' if done else 'not yet'} under {TRAINED_LOSS}"
+
+
 #: the colour of each group of runs, by the key the notebook gives it (the book's inits, then the deep network's)
 COLORS = {"book": "C0", "none": "C3", "tiny": "C7", "he": "C2", "lecun": "C1", "unscaled": "C3"}
 

@@ -20,6 +20,7 @@ jacobian_setting          (gain, sigma_b, q0) of a critical tanh, ReLU, linear  
 residual_growth           (1 + a**2)**l: a residual stream's mean square          9
 residual_alpha            the branch scale a of each rule in RESIDUAL_RULES      9
 measured_chi1             a simulated network's chi_1 (the figure's title)       8
+measured_chi1_first_layer the first of the layers measured_chi1 averages over  8
 tanh_saturation           fraction of tanh units past 0.99 (the figure's text)   9
 score_variance            Var(q . k) = d_k, or 1 once divided by sqrt(d_k)        10
 iid_softmax_entropy       log(n) - s2/2: entropy of softmax of n N(0, s2) scores  10
@@ -176,12 +177,18 @@ def residual_growth(alpha, layers, zero_last=False):
 
 
 # --------------------------------------------------------------------------- measured counterparts the figures print
-def measured_chi1(chi, depth):
-    """The measured chi_1 of a simulated network: the mean of its per-layer growth ``chi`` over the last two thirds
-    of ``depth`` layers (over all of them below 3 layers), once the variance has settled near q*."""
+def measured_chi1_first_layer(depth):
+    """The first of the layers :func:`measured_chi1` averages over, the last being ``depth``: the last two thirds of
+    them, once the variance has settled near q* (all of them below 3 layers, where it has not)."""
     depth = check_positive_int("depth", depth)
-    chi = np.asarray(chi, dtype=float)[:depth]
-    return float(chi[depth // 3:].mean() if depth >= 3 else chi.mean())
+    return depth // 3 + 1 if depth >= 3 else 1
+
+
+def measured_chi1(chi, depth):
+    """The measured chi_1 of a simulated network: the mean of its per-layer growth ``chi`` (``chi[k]`` at layer
+    ``k + 1``) over layers :func:`measured_chi1_first_layer` to ``depth``."""
+    first = measured_chi1_first_layer(depth)
+    return float(np.asarray(chi, dtype=float)[first - 1:depth].mean())
 
 
 def tanh_saturation(weights, x):
