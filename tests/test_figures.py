@@ -420,6 +420,28 @@ def test_no_saturation_is_reported_where_few_activations_are_near_a_bound():
     assert HistogramPanel().update(activation="relu", scheme="he", depth=3, width=50, seed=0).stats.saturated is None
 
 
+@pytest.mark.parametrize("activation, scheme, multiplier, depth, width, expected", [
+    ("relu", "standard_normal", 10.0, 50, 10, "the violins of 48 of the 50 layers are"),
+    ("linear", "pytorch", 1.0, 10, 500, "the violin of 1 of the 10 layers is"),
+    ("tanh", "lecun", 1.0, 10, 500, None)])
+def test_the_message_says_which_violins_look_flat_on_the_shared_linear_axis(activation, scheme, multiplier, depth,
+                                                                            width, expected):
+    """Counted from each layer's histogram edges in a run of its own and the axis's height: a violin under 1% of
+    the height is a flat line to the eye (an exploding signal's early layers, a collapsing one's late layers)."""
+    panel = HistogramPanel()
+    result = panel.update(activation=activation, scheme=scheme, depth=depth, width=width, multiplier=multiplier,
+                          seed=0)
+    stats = run_stack((width,) * (depth + 1), scheme, activation, multiplier=multiplier, bins=41, n_samples=100,
+                      seed=0)
+    lo, hi = panel.ax.get_ylim()
+    flat = sum(1 for _, edges in stats.h_hist if (edges[-1] - edges[0]) < 0.01 * (hi - lo))
+    if expected is None:
+        assert flat == 0 and "look flat" not in result.message and "looks flat" not in result.message
+        return
+    assert f"{flat} of the {depth}" in expected
+    assert expected in result.message and "all layers share one linear axis" in result.message
+
+
 # --------------------------------------------------------------------------- log axes
 @pytest.mark.parametrize("lo, hi", [(-0.6, 0.6), (-0.05, 0.05), (99.9, 100.2), (-4.2, -2.1), (-500, -1), (0.96, 1.0),
                                     (-3, 3), (0.0, 0.004)])

@@ -43,6 +43,10 @@ def steady_depth_end(current, depth):
     return current if end <= current <= depth_axis_end(end + 0.5) else end
 
 
+#: a violin less tall than this share of the left axis's height looks flat, and the message says so
+FLAT = 0.01
+
+
 @dataclass
 class HistogramResult:
     activation: str
@@ -193,7 +197,7 @@ class HistogramPanel(Panel):
         values = np.concatenate([stats.h_std, theory.h_std, [1.0]])
         set_limits(self.ax_std, x=self.ax.get_xlim(), y=log_limits_with_band(self.ax_std, values[np.isfinite(values)]))
         self.ax_std.set_title("the std of each layer's activations", fontsize=font_size(10))
-        message = self._message(stats, activation)
+        message = self._message(stats, activation) + self._flat_note(outlines, self.ax.get_ylim(), depth)
         if method == "samples":
             message += (f" With {depth} layers of {width} x {width} weights, the weights are not drawn: each layer's "
                         "output is drawn straight from its distribution given the layer's input, which gives the same "
@@ -201,6 +205,22 @@ class HistogramPanel(Panel):
         drawn = {"method": method, "layers": layers, "simulation": stats.h_std, "theory": theory.h_std, "violins": outlines,
                  "ylim": self.ax.get_ylim()}
         return HistogramResult(activation, scheme, depth, width, multiplier, stats, theory.h_std, message, drawn)
+
+    @staticmethod
+    def _flat_note(outlines, ylim, depth):
+        """A sentence when some violins are under FLAT of the left axis's height tall: all layers share one linear
+        axis, so beside the tallest (an exploding signal's last layers, a collapsing one's first) they look flat."""
+        tall = [np.ptp(outline[:, 1]) for outline in outlines]
+        flat = sum(1 for t in tall if np.isfinite(t) and t < FLAT * (ylim[1] - ylim[0]))
+        if depth < 2 or flat == 0:
+            return ""
+        if flat == 1:
+            which = "the violin of 1 of the {depth} layers is less than {share} of its height tall and looks flat"
+        else:
+            which = ("the violins of " + ("all" if flat == depth else f"{flat} of the {{depth}}")
+                     + " layers are less than {share} of its height tall and look flat")
+        return (" On the left, all layers share one linear axis: " + which.format(depth=depth, share=f"{FLAT:.0%}")
+                + ". The std on the right is on a log axis.")
 
     @staticmethod
     def _message(stats, activation):
