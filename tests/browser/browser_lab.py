@@ -619,6 +619,12 @@ def status_text(view):
     return html.last.inner_text().strip() if html.count() else ""
 
 
+def status_params(view):
+    """The setting the view's figure shows, from its status line's ``data-params`` (None without one)."""
+    status = view.locator("[data-params]")
+    return status.last.get_attribute("data-params") if status.count() else None
+
+
 def move_slider(page, server, view, slider, key, where):
     """Focus the slider's noUi handle, press ``key``; wait for the new figure and an idle kernel.
 

@@ -95,6 +95,29 @@ def drag_latency(page, server, img, handle, track, steps=12, pause=0.03, quiet_m
     return final_figure(frames)
 
 
+def drag_shown(readout, before, after):
+    """What a drag left on the page: the slider's readout, and the setting the figure showed before and after it."""
+    return {"readout": readout, "before": before, "after": after}
+
+
+def drawn_before_release(row, field):
+    """True when the drag brought no image after its release although the figure's setting changed during it: the
+    slider redraws while it moves, and its last position was drawn before the release."""
+    shown = row.get(field + "_shown")
+    return row.get(field) is None and bool(shown) and shown["after"] is not None and shown["after"] != shown["before"]
+
+
+def away_from_end(info, keys):
+    """``keys`` with left and right swapped when the slider (``browser_lab.slider_info``) sits at its right end, so
+    that every press moves it."""
+    try:
+        at_end = float(info["now"]) >= float(info["max"])
+    except (TypeError, ValueError):
+        return keys
+    swap = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
+    return tuple(swap.get(k, k) for k in keys) if at_end else keys
+
+
 def summary(values):
     values = [v for v in values if v is not None]
     if not values:
@@ -106,7 +129,8 @@ def summary(values):
 
 def write_results(rows, machine_note):
     """rows: dicts with notebook, view, slider, where ('laptop 1366x768' / 'slides 1920x1080'), keys and keys_full
-    (ms lists), drag, drag_full, drag_paused, drag_paused_full (ms or None)."""
+    (ms lists; None for a press that brought no image), drag, drag_full, drag_paused, drag_paused_full (ms or None),
+    and on the laptop drag_shown, drag_paused_shown (:func:`drag_shown`)."""
     RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_JSON.write_text(json.dumps(rows, indent=1))
     lines = ["# Live figures in a real browser", "",
@@ -120,12 +144,21 @@ def write_results(rows, machine_note):
              "Where the runs of a setting would take long (notebooks 2 and 3: a new width, or a depth where the runs "
              "change), a move from the page first draws a first look (the layers the runs reached in a moment, or "
              "fewer runs or inputs) with a status line that says so, and the full figure follows by itself. The columns \"full\" give the time to the full "
-             "figure where it came after a first look (a dash: the first image was the full figure).", "",
+             "figure where it came after a first look (a dash: the first image was the full figure). A slider that "
+             "redraws while it moves can have drawn its last position before the release: when no image came after "
+             "the release although the figure's setting changed during the drag, the drag's cell says \"before\" "
+             "(the slider's readout and the figure's setting before and after each drag are in "
+             "build/browser/latency.json). *Key presses* counts the presses that brought a new image.", "",
              machine_note, "",
              "| notebook | slider | where | key presses | median (ms) | 90th pct (ms) | full, slowest (ms) "
              "| drag release (ms) | full (ms) | after a pause (ms) | full (ms) |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     fmt = lambda v: "-" if v is None else f"{v:.0f}"      # noqa: E731
+
+    def drag_cell(r, field):
+        if drawn_before_release(r, field):
+            return "before"
+        return fmt(r.get(field))
 
     def later(first, full):                               # the full figure's time, where it came after a first look
         return None if first is None or full is None or full == first else full
@@ -134,14 +167,19 @@ def write_results(rows, machine_note):
         median, p90 = summary(r["keys"])
         fulls = [later(a, b) for a, b in zip(r["keys"], r.get("keys_full", r["keys"]))]
         fulls = [v for v in fulls if v is not None]
-        lines.append(f"| {r['notebook']} | {r['slider']} | {r['where']} | {len(r['keys'])} | {fmt(median)} "
-                     f"| {fmt(p90)} | {fmt(max(fulls) if fulls else None)} | {fmt(r.get('drag'))} "
-                     f"| {fmt(later(r.get('drag'), r.get('drag_full')))} | {fmt(r.get('drag_paused'))} "
+        moved = sum(1 for k in r["keys"] if k is not None)
+        lines.append(f"| {r['notebook']} | {r['slider']} | {r['where']} | {moved} | {fmt(median)} "
+                     f"| {fmt(p90)} | {fmt(max(fulls) if fulls else None)} | {drag_cell(r, 'drag')} "
+                     f"| {fmt(later(r.get('drag'), r.get('drag_full')))} | {drag_cell(r, 'drag_paused')} "
                      f"| {fmt(later(r.get('drag_paused'), r.get('drag_paused_full')))} |")
     all_keys = [v for r in rows for v in r["keys"] if v is not None]
     if all_keys:
         median, p90 = summary(all_keys)
-        lines += ["", f"All key presses: {len(all_keys)}, median {median:.0f} ms, 90th percentile {p90:.0f} ms."]
+        met = sum(1 for r in rows if any(k is not None for k in r["keys"])
+                  and summary(r["keys"])[0] <= 100 and summary(r["keys"])[1] <= 150)
+        lines += ["", f"All key presses: {len(all_keys)}, median {median:.0f} ms, 90th percentile {p90:.0f} ms, "
+                      f"slowest {max(all_keys):.0f} ms. Sliders whose presses meet both targets (median <= 100 ms, "
+                      f"90th percentile <= 150 ms): {met} of {len(rows)}."]
     firsts = [later(a, b) for r in rows for a, b in zip(r["keys"], r.get("keys_full", r["keys"]))]
     firsts = [v for v in firsts if v is not None]
     if firsts:
@@ -149,10 +187,12 @@ def write_results(rows, machine_note):
                   f"{statistics.median(firsts):.0f} ms, the slowest after {max(firsts):.0f} ms."]
     for field, what in (("drag", "All drag releases"), ("drag_paused", "All drag releases after a pause")):
         drags = [r[field] for r in rows if r.get(field) is not None]
+        before = sum(1 for r in rows if drawn_before_release(r, field))
         if drags:
             median, p90 = summary(drags)
             lines += [f"{what}: {len(drags)}, median {median:.0f} ms, 90th percentile {p90:.0f} ms, "
-                      f"slowest {max(drags):.0f} ms."]
+                      f"slowest {max(drags):.1f} ms; over 150 ms: {sum(1 for d in drags if d > 150)}"
+                      + (f"; and {before} whose last position was drawn before the release." if before else ".")]
         fulls = [later(r.get(field), r.get(field + "_full")) for r in rows]
         fulls = [v for v in fulls if v is not None]
         if fulls:

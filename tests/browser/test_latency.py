@@ -2,11 +2,12 @@
 
 On a laptop-sized window (1366x768), each notebook is opened and run; once each live view is on the screen and
 drawn as wide as the page shows it (as a learner finds it), every slider of it
-is stepped with the arrow keys (two presses right, two left) and dragged at once, then dragged again after a
+is stepped with the arrow keys (two presses right, two left, twice over, or left first at the slider's right end:
+eight presses, so that its 90th percentile is not simply its slowest press) and dragged at once, then dragged again after a
 pause of PAUSE_SECONDS (while the view looks ahead), and the time from the key press (or the release) to the new
 image decoded is recorded. Then the same notebook is presented
 as slides in a full 1920x1080 window (the projector), and every slider met on the way through the
-deck is stepped again. The figures go to benchmarks/browser.md (linked from the README) and
+deck is stepped again (right, left, twice over). The figures go to benchmarks/browser.md (linked from the README) and
 build/browser/latency.json. Only what must hold is asserted: every move brings a new image.
 
 CI sets WINIT_LATENCY=0 to skip this measurement (its machine's numbers are thrown away with its clone, and the
@@ -25,8 +26,8 @@ import latency
 NOTEBOOKS = bl.notebook_paths()
 LAPTOP = {"width": 1366, "height": 768}
 PROJECTOR = {"width": 1920, "height": 1080}
-KEYS = ("ArrowRight", "ArrowRight", "ArrowLeft", "ArrowLeft")
-SLIDE_KEYS = ("ArrowRight", "ArrowLeft")
+KEYS = ("ArrowRight", "ArrowRight", "ArrowLeft", "ArrowLeft") * 2
+SLIDE_KEYS = ("ArrowRight", "ArrowLeft") * 2
 MAX_SLIDES = 120
 #: the second drag of each slider comes this long after the first: the view has looked ahead meanwhile
 PAUSE_SECONDS = 3.0
@@ -91,17 +92,23 @@ def test_every_slider_answers_and_its_latency_is_recorded(notebook, lab_server, 
                 handle = slider.locator(".noUi-handle").first
                 # wait until the slider has rendered its label and readout (the first one of a view can lag)
                 label = bl.check_slider_rendered(slider, f"{notebook.name}, view {v}")["label"] or "slider"
-                presses = [latency.key_latency(page, lab_server, img, handle, key) for key in KEYS]
+                presses = [latency.key_latency(page, lab_server, img, handle, key)
+                           for key in latency.away_from_end(bl.slider_info(slider), KEYS)]
                 keys = [first for first, _ in presses]
                 moved = [k for k in keys if k is not None]
                 assert moved, f"{notebook.name}, view {v}, '{label}': no key press brought a new image"
                 track = slider.locator(".noUi-target, .noUi-base").first
+                shown = bl.status_params(view)
                 drag, drag_full = latency.drag_latency(page, lab_server, img, handle, track)
+                drag_shown = latency.drag_shown(bl.slider_info(slider)["readout"], shown, bl.status_params(view))
                 time.sleep(PAUSE_SECONDS)        # as a lecturer looks at the figure before the next drag
+                shown = bl.status_params(view)
                 paused, paused_full = latency.drag_latency(page, lab_server, img, handle, track)
+                paused_shown = latency.drag_shown(bl.slider_info(slider)["readout"], shown, bl.status_params(view))
                 ROWS.append(dict(notebook=notebook.stem, view=v, slider=label, where="laptop 1366x768",
                                  keys=keys, keys_full=[full for _, full in presses], drag=drag, drag_full=drag_full,
-                                 drag_paused=paused, drag_paused_full=paused_full))
+                                 drag_paused=paused, drag_paused_full=paused_full,
+                                 drag_shown=drag_shown, drag_paused_shown=paused_shown))
         # present it: the slideshow page, full screen on the projector
         page.locator(".jp-NotebookPanel-toolbar [data-command='RISE:preview']").click()
         iframe = page.locator("iframe[src*='/rise/']")
@@ -143,7 +150,8 @@ def _slides(notebook, lab_server, projector, src):
                     handle = slider.locator(".noUi-handle").first
                     if not handle.is_visible():
                         continue
-                    presses = [latency.key_latency(page, lab_server, img, handle, key) for key in SLIDE_KEYS]
+                    presses = [latency.key_latency(page, lab_server, img, handle, key)
+                               for key in latency.away_from_end(bl.slider_info(slider), SLIDE_KEYS)]
                     ROWS.append(dict(notebook=notebook.stem, view=seen + 1, slider=_label(slider),
                                      where="slides 1920x1080", keys=[first for first, _ in presses],
                                      keys_full=[full for _, full in presses], drag=None))
