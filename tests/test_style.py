@@ -126,3 +126,27 @@ def test_grown_margins_are_the_given_ones_in_the_default_style_and_grow_with_the
     assert margins() == pytest.approx((0.07 * g, 0.13 * g, 1 - 0.12 * g, 0.25 * g, 0.4 * g, 0.98))
     assert margins(extra_top_lines=2, extra_bottom_lines=1, extra_left_lines=1) == pytest.approx(
         (0.07 * g + line / 10, 0.13 * g + line / 4, 1 - 0.12 * g - 2 * line / 4, 0.25 * g, 0.4 * g, 0.98))
+
+
+#: the smallest text a live figure may show in the projector style: a default-style 7 points, grown with it
+SMALLEST_PROJECTED = 7 * style.PROJECTOR_SCALE
+
+
+def _view_names():
+    from winit_helpers.live.core import all_views
+    return list(all_views())
+
+
+@pytest.mark.parametrize("name", _view_names())
+def test_no_text_of_a_live_figure_is_small_in_the_projector_style(name):
+    """Readable from the back of a room: every text a live figure shows on a slide (titles, labels, ticks, legends,
+    notes) is at least 7 points of the default style, grown by the projector's scale (9.45 points)."""
+    from matplotlib.text import Text
+
+    from winit_helpers.live.core import all_views
+    style.use_projector_style()
+    view = all_views()[name]()
+    texts = [t for t in view.panel.fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    small = [(t.get_text()[:40], round(t.get_fontsize(), 2)) for t in texts
+             if t.get_fontsize() < SMALLEST_PROJECTED - 1e-9]
+    assert texts and not small, f"{name}: text smaller than {SMALLEST_PROJECTED:.2f} pt: {small}"

@@ -350,6 +350,11 @@ class ResidualResult:
     message: str
 
 
+#: the room right of the residual figure's axes for the rules' legend in a larger style, in inches at the default
+#: text size (grown with it)
+RESIDUAL_LEGEND_INCHES = 1.85
+
+
 class ResidualPanel(Panel):
     """Mean square of the residual stream through depth, and the theory's final growth against depth for every rule."""
     figsize = (10, 4)
@@ -361,8 +366,11 @@ class ResidualPanel(Panel):
         super().__init__(fig)
 
     def draw(self):
-        grown_margins(self.fig, left=0.09, bottom=0.13, top=0.88, wspace=0.27 + 0.05 * (font_size(1.0) > 1),
-                      extra_top_lines=2)
+        large = font_size(1.0) > 1
+        # in a larger style the rules' legend stands right of the axes, as large as the other legends (inside, it
+        # would cover the steep lines)
+        grown_margins(self.fig, left=0.09, bottom=0.13, top=0.88, wspace=0.27 + 0.05 * large, extra_top_lines=2,
+                      right=1 - RESIDUAL_LEGEND_INCHES * font_size(1.0) / self.fig.get_figwidth() if large else 0.98)
         self.ax_l, self.ax_d = self.fig.subplots(1, 2)
         (self.theory,) = self.ax_l.plot([], [], **THEORY, label="theory (1 + a²)^l")
         (self.sim,) = self.ax_l.plot([], [], "o", color="C7", ms=3.5, label="simulation")
@@ -370,7 +378,9 @@ class ResidualPanel(Panel):
         self.ax_l.set_xlabel("block l")
         self.ax_l.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))      # blocks are whole numbers
         self.ax_l.set_ylabel("mean square of x_l")
-        self.ax_l.legend(fontsize=font_size(8), loc="upper center", frameon=False, ncol=2)
+        # in a larger style the narrower axes hold the two entries one above the other, in the empty upper left
+        self.ax_l.legend(fontsize=font_size(8), loc="upper left" if large else "upper center", frameon=False,
+                         ncol=1 if large else 2)
         depths = np.arange(1, self.max_depth + 1)
         self.rule_lines = {}
         for rule in RESIDUAL_RULES:
@@ -383,12 +393,11 @@ class ResidualPanel(Panel):
         self.ax_d.set_ylim(0.5, self.top * 3)       # the top tick label inside the axes, clear of the title
         self.ax_d.set_xlabel("depth L (blocks)")
         self.ax_d.set_ylabel(_wrap("growth of the mean square after L blocks", "square "))
-        # in a larger style one column of at most 7.5 points, under the a = 0.5 line: two columns would reach the
-        # steep lines on the left
-        large = font_size(1.0) > 1
-        self.ax_d.legend(fontsize=min(font_size(7), 7.5) if large else font_size(7), loc="lower right",
-                         bbox_to_anchor=(1.0, 0.1), frameon=False, ncol=1 if large else 2,
-                         labelspacing=0.25 if large else None)
+        if large:
+            self.ax_d.legend(fontsize=font_size(8), loc="center left", bbox_to_anchor=(1.02, 0.5), frameon=False,
+                             labelspacing=0.3)
+        else:
+            self.ax_d.legend(fontsize=font_size(7), loc="lower right", bbox_to_anchor=(1.0, 0.1), frameon=False, ncol=2)
 
     def _stream(self, depth, width, rule, seed, stop=None):
         """The residual stream's mean square at every block (:func:`~winit_helpers.maths.isometry.residual_stream`),
@@ -420,7 +429,9 @@ class ResidualPanel(Panel):
         # steady limits (whole decades, the depth axis on a ladder), the top quarter kept free for the legend
         set_limits(self.ax_l, x=(-0.5, depth_axis_end(depth, self.ax_l.get_xlim()[1])),
                    y=log_limits_with_band(self.ax_l, np.concatenate([ms, theory])))
-        self.ax_l.set_title(_wrap(f"x_l = x_(l-1) + a f(x_(l-1)), {rule}" + (f" = {alpha:.3g}" if "L" in rule else ""),
+        # in a larger style Fixup's long name would run into the next axes: the same rule, in the suptitle's terms
+        named = "Fixup: a = 1, W2 = 0" if fixup and font_size(1.0) > 1 else rule
+        self.ax_l.set_title(_wrap(f"x_l = x_(l-1) + a f(x_(l-1)), {named}" + (f" = {alpha:.3g}" if "L" in rule else ""),
                                   "), "), fontsize=font_size(10))
         growth = ms[-1] / ms[0]
         off_chart = growth >= self.top / 1.5
