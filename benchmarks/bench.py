@@ -6,7 +6,8 @@ Measured, never asserted: timings depend on the machine and on what else it is d
    the time from a control change to the new frame (update + frame, what the kernel does before the
    image leaves for the browser), median and 95th percentile over 30+ moves near the default sizes,
    in the default style (drawn 1600 pixels wide, and as wide as a laptop's JupyterLab shows it) and in the
-   projector style (1600 pixels, a slide's width), the two styles in turn, twice; the share of moves that drew the whole figure again,
+   projector style (1600 pixels, a slide's width), the two styles move by move in turn, on two pairs of fresh views;
+   the share of moves that drew the whole figure again,
    and of those that drew again only the axes whose range changed;
    and the heaviest position: every slider at the end that costs most.
 2. The simulation core against a bare numpy loop doing the same matrix products.
@@ -37,7 +38,7 @@ TARGET_MEDIAN, TARGET_P95, TARGET_HEAVIEST, TARGET_PROJECTOR_RATIO = 30, 60, 100
 #: the width a laptop's JupyterLab (1366 x 768) shows a live figure at, in pixels: the page reports it, and the
 #: figure is drawn that wide (Panel.show_at: 950 pixels); until then, and on a 1920 x 1080 slide, 1600
 LAPTOP_SHOWN_PX = 934
-#: the default and the projector style are measured in turn, this many times over
+#: the default and the projector style are measured move by move in turn, on this many pairs of fresh views
 STYLE_ROUNDS = 2
 
 
@@ -68,14 +69,13 @@ def percentile(values, q):
     return float(np.percentile(values, q))
 
 
-def time_moves(view, moves, looked_ahead=None):
-    """Move every control of ``view`` to nearby values; return the seconds of each redraw, and the redraws of
-    the whole figure and of only some axes.
+def each_move(view, moves, looked_ahead=None):
+    """Move every control of ``view`` to nearby values, one move per step of this generator, which yields the
+    seconds of that redraw (``view.seconds``).
 
     ``looked_ahead``: a list; before each move the view looks ahead to the settings one step away and waits
     until that is done (a learner who paused), and the seconds it took are appended to the list.
     """
-    times, full, axes = [], view.panel.full_redraws, view.panel.axes_redraws
     for control_name, control in view.controls.items():
         if getattr(control, "disabled", False):
             continue
@@ -89,9 +89,39 @@ def time_moves(view, moves, looked_ahead=None):
                 view.refresh()           # same value: no observer fires, so redraw by hand
             else:
                 control.value = value
-            times.append(view.seconds)
+            yield view.seconds
         control.value = start
+
+
+def time_moves(view, moves, looked_ahead=None):
+    """The seconds of each redraw of :func:`each_move`, and the redraws of the whole figure and of only some axes."""
+    full, axes = view.panel.full_redraws, view.panel.axes_redraws
+    times = list(each_move(view, moves, looked_ahead))
     return times, view.panel.full_redraws - full, view.panel.axes_redraws - axes
+
+
+def time_styles(build, moves):
+    """The same moves on a view in the default style and on one in the projector style, move by move in turn (each
+    with its style switched on), so that a machine that slows down or speeds up meanwhile affects both alike:
+    (default seconds, projector seconds, the default view's redraws of the whole figure and of only some axes)."""
+    use_default_style()
+    default_view = build()
+    use_projector_style()
+    projector_view = build()
+    full, axes = default_view.panel.full_redraws, default_view.panel.axes_redraws
+    default_moves, projector_moves = each_move(default_view, moves), each_move(projector_view, moves)
+    default, projector = [], []
+    while True:
+        use_default_style()
+        seconds = next(default_moves, None)
+        use_projector_style()
+        other = next(projector_moves, None)
+        if seconds is None or other is None:
+            break
+        default.append(seconds)
+        projector.append(other)
+    use_default_style()
+    return default, projector, default_view.panel.full_redraws - full, default_view.panel.axes_redraws - axes
 
 
 def ends(control):
@@ -138,16 +168,13 @@ def bench_views(moves=MOVES, only=None):
     for name, build in load_all_views().items():
         if only and name not in only:
             continue
-        # the default and the projector style in turn, twice, each round on a fresh view: a machine that slows down
-        # or speeds up meanwhile affects both alike (their ratio is a target)
+        # the default and the projector style move by move in turn, twice, each round on fresh views: a machine that
+        # slows down or speeds up meanwhile affects both alike (their ratio is a target)
         times, projector, full, axes = [], [], 0, 0
         for _ in range(STYLE_ROUNDS):
-            use_default_style()
-            more, more_full, more_axes = time_moves(build(), moves)
-            times, full, axes = times + more, full + more_full, axes + more_axes
-            use_projector_style()
-            projector += time_moves(build(), moves)[0]
-        use_default_style()
+            more, more_projector, more_full, more_axes = time_styles(build, moves)
+            times, projector = times + more, projector + more_projector
+            full, axes = full + more_full, axes + more_axes
         laptop_view = build()
         laptop_view.shown_px.value = str(LAPTOP_SHOWN_PX)
         laptop, _, _ = time_moves(laptop_view, moves)
@@ -250,9 +277,9 @@ def main():
               "shows it (`Panel.show_at`): the default and projector columns 1600 pixels wide, as on a 1920x1080 "
               "slide (and before a page has said how wide it shows the figure), the laptop columns "
               f"{LAPTOP_SHOWN_PX} pixels wide (drawn 950), as JupyterLab shows it on a 1366x768 laptop. *Moves* "
-              f"counts the default column's: the default and the projector style are measured in turn, "
-              f"{STYLE_ROUNDS} times over, each on a fresh view, so that a machine that changes pace meanwhile "
-              "affects both; the laptop column has half as many.", "",
+              f"counts the default column's: the default and the projector style are measured move by move in "
+              f"turn, on {STYLE_ROUNDS} pairs of fresh views, so that a machine that changes pace meanwhile "
+              "affects both alike; the laptop column has half as many.", "",
               "| view | moves | median (ms) | p95 (ms) | full | axes | laptop median (ms) | laptop p95 (ms) "
               "| projector median (ms) | projector p95 (ms) | heaviest position | heaviest (ms) | targets met |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
