@@ -214,13 +214,13 @@ class HistogramPanel(Panel):
         flat = sum(1 for t in tall if np.isfinite(t) and t < FLAT * (ylim[1] - ylim[0]))
         if depth < 2 or flat == 0:
             return ""
+        share = f"{FLAT:.0%}"
         if flat == 1:
-            which = "the violin of 1 of the {depth} layers is less than {share} of its height tall and looks flat"
+            which = f"the violin of 1 of the {depth} layers is less than {share} of its height tall and looks flat"
         else:
-            which = ("the violins of " + ("all" if flat == depth else f"{flat} of the {{depth}}")
-                     + " layers are less than {share} of its height tall and look flat")
-        return (" On the left, all layers share one linear axis: " + which.format(depth=depth, share=f"{FLAT:.0%}")
-                + ". The std on the right is on a log axis.")
+            layers = "all layers" if flat == depth else f"{flat} of the {depth} layers"
+            which = f"the violins of {layers} are less than {share} of its height tall and look flat"
+        return f" On the left, all layers share one linear axis: {which}. The std on the right is on a log axis."
 
     @staticmethod
     def _message(stats, activation):
