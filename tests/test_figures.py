@@ -421,9 +421,9 @@ def test_no_saturation_is_reported_where_few_activations_are_near_a_bound():
 
 
 @pytest.mark.parametrize("activation, scheme, multiplier, depth, width, expected", [
-    ("relu", "standard_normal", 10.0, 50, 10, "the violins of 48 of the 50 layers are"),
-    ("linear", "pytorch", 1.0, 10, 500, "the violin of 1 of the 10 layers is"),
-    ("tanh", "lecun", 0.001, 10, 500, "the violins of all layers are"),
+    ("relu", "standard_normal", 10.0, 50, 10, "the violins of 48 of the 50 layers are less than 1% as tall as the axis"),
+    ("linear", "pytorch", 1.0, 10, 500, "one layer's violin of the 10 is less than 1% as tall as the axis"),
+    ("tanh", "lecun", 0.001, 10, 500, "the violins of all layers are less than 1% as tall as the axis"),
     ("tanh", "lecun", 1.0, 10, 500, None)])
 def test_the_message_says_which_violins_look_flat_on_the_shared_linear_axis(activation, scheme, multiplier, depth,
                                                                             width, expected):
@@ -439,7 +439,7 @@ def test_the_message_says_which_violins_look_flat_on_the_shared_linear_axis(acti
     if expected is None:
         assert flat == 0 and "look flat" not in result.message and "looks flat" not in result.message
         return
-    assert ("all layers" if flat == depth else f"{flat} of the {depth}") in expected
+    assert ("all layers" if flat == depth else "one layer's" if flat == 1 else f"{flat} of the {depth}") in expected
     assert expected in result.message and "all layers share one linear axis" in result.message
 
 

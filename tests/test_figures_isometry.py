@@ -68,6 +68,10 @@ def test_residual_theory_line_is_one_plus_a_squared_to_the_l(residual, rule, dep
     assert f"grew {growth:.3g} times; theory {expected[-1] / ms[0]:.3g}" in result.message
     if "L" in rule:
         assert f"= {alpha_of(rule, depth):.3g}" in residual.ax_l.get_title()
+    # the legend and the suptitle name what is drawn: under Fixup the theory is 1 and W2 starts at 0
+    legend = [t.get_text() for t in residual.ax_l.get_legend().get_texts()]
+    assert legend[0] == ("theory: 1 (Fixup)" if fixup else "theory (1 + a²)^l")
+    assert residual.fig.get_suptitle().endswith("W2 = 0 (Fixup)" if fixup else "W2 std 1/sqrt(n)")
     assert_log_ticks_state_their_positions(residual.ax_l.yaxis, f"residual {rule}, depth {depth}")
 
 

@@ -12,6 +12,7 @@ figure; each update returns what it drew (``result.drawn``).
 """
 from concurrent.futures import wait
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -21,7 +22,7 @@ from ..maths import isometry as iso
 from ..maths.forward import Stopped, propagate
 from ..maths.theory import FIXUP, RESIDUAL_RULES, jacobian_setting, residual_alpha, residual_growth, tanh_saturation
 from ..style import font_size
-from .base import POOL, Panel, counted, grown_margins, legend_entry
+from .base import POOL, Panel, counted, grown_margins, legend_entry, legend_of
 from .limits import LEGEND_BAND, depth_axis_end, limits_with_band, log_limits_with_band, set_limits
 
 THEORY = dict(color="black", linestyle="--", linewidth=1.3)
@@ -350,6 +351,9 @@ class ResidualResult:
     message: str
 
 
+#: the theory line's label in the residual figure: the growth (1 + a²)^l, and under Fixup (W2 = 0) none
+RESIDUAL_THEORY, FIXUP_THEORY = "theory (1 + a²)^l", "theory: 1 (Fixup)"
+
 #: the room right of the residual figure's axes for the rules' legend in a larger style, in inches at the default
 #: text size (grown with it)
 RESIDUAL_LEGEND_INCHES = 1.85
@@ -372,15 +376,16 @@ class ResidualPanel(Panel):
         grown_margins(self.fig, left=0.09, bottom=0.13, top=0.88, wspace=0.27 + 0.05 * large, extra_top_lines=2,
                       right=1 - RESIDUAL_LEGEND_INCHES * font_size(1.0) / self.fig.get_figwidth() if large else 0.98)
         self.ax_l, self.ax_d = self.fig.subplots(1, 2)
-        (self.theory,) = self.ax_l.plot([], [], **THEORY, label="theory (1 + a²)^l")
+        (self.theory,) = self.ax_l.plot([], [], **THEORY, label=RESIDUAL_THEORY)
         (self.sim,) = self.ax_l.plot([], [], "o", color="C7", ms=3.5, label="simulation")
         self.ax_l.set_yscale("log")
         self.ax_l.set_xlabel("block l")
         self.ax_l.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))      # blocks are whole numbers
         self.ax_l.set_ylabel("mean square of x_l")
         # in a larger style the narrower axes hold the two entries one above the other, in the empty upper left
-        self.ax_l.legend(fontsize=font_size(8), loc="upper left" if large else "upper center", frameon=False,
-                         ncol=1 if large else 2)
+        self.left_legend = dict(fontsize=font_size(8), loc="upper left" if large else "upper center", frameon=False,
+                                ncol=1 if large else 2)
+        self.ax_l.legend(**self.left_legend)
         depths = np.arange(1, self.max_depth + 1)
         self.rule_lines = {}
         for rule in RESIDUAL_RULES:
@@ -426,6 +431,8 @@ class ResidualPanel(Panel):
         theory = ms[0] * residual_growth(alpha, layers, zero_last=fixup)
         self.theory.set_data(layers, theory)
         self.sim.set_data(layers, ms)
+        self.theory.set_label(FIXUP_THEORY if fixup else RESIDUAL_THEORY)
+        legend_of(self.ax_l.get_legend(), [self.theory, self.sim], partial(self.ax_l.legend, **self.left_legend))
         # steady limits (whole decades, the depth axis on a ladder), the top quarter kept free for the legend
         set_limits(self.ax_l, x=(-0.5, depth_axis_end(depth, self.ax_l.get_xlim()[1])),
                    y=log_limits_with_band(self.ax_l, np.concatenate([ms, theory])))
@@ -444,8 +451,9 @@ class ResidualPanel(Panel):
                 artist.set_marker(symbol)
         self.ax_d.set_title(_wrap(f"theory per rule; {shape}: measured {growth:.3g}"
                                   + (" (off the chart)" if off_chart else ""), ": "), fontsize=font_size(10))
+        w2 = "W2 = 0 (Fixup)" if fixup else "W2 std 1/sqrt(n)"
         self.fig.suptitle(_wrap(f"{counted(depth, 'block')} of width n = {width}: f(x) = relu(x W1) W2, W1 std "
-                                "sqrt(2/n), W2 std 1/sqrt(n)", ": "), fontsize=font_size(11))
+                                f"sqrt(2/n), {w2}", ": "), fontsize=font_size(11))
         message = (f"after {counted(depth, 'block')} the mean square grew {growth:.3g} times; theory "
                    f"{theory[-1] / ms[0]:.3g}" + (" (every block starts as the identity)." if fixup else "."))
         drawn = {"layers": layers, "theory": theory, "simulation": ms, "marker": marker, "growth": growth,

@@ -216,10 +216,10 @@ class HistogramPanel(Panel):
             return ""
         share = f"{FLAT:.0%}"
         if flat == 1:
-            which = f"the violin of 1 of the {depth} layers is less than {share} of its height tall and looks flat"
+            which = f"one layer's violin of the {depth} is less than {share} as tall as the axis and looks flat"
         else:
             layers = "all layers" if flat == depth else f"{flat} of the {depth} layers"
-            which = f"the violins of {layers} are less than {share} of its height tall and look flat"
+            which = f"the violins of {layers} are less than {share} as tall as the axis and look flat"
         return f" On the left, all layers share one linear axis: {which}. The std on the right is on a log axis."
 
     @staticmethod
