@@ -139,12 +139,14 @@ def write_results(rows, machine_note):
              "first image of the released position. Recorded, never asserted: the numbers depend on the machine and "
              "its load. Targets on a quiet machine: key press median <= 100 ms and 90th percentile <= 150 ms; release "
              "to the released position's figure <= 150 ms. Each slider is dragged twice on the laptop: at once after "
-             "its key presses (\"drag release\"), and again, on from there, after a pause of a few seconds in which "
-             "the view looks ahead (\"after a pause\").", "",
+             "its key presses (\"drag release\"), and again after a pause of a few seconds in which the view looks ahead "
+             "(\"after a pause\"), each time a third of the track from where the handle is, towards the roomier side "
+             "(for most sliders, the second drag goes back).", "",
              "Where the runs of a setting would take long (notebooks 2 and 3: a new width, or a depth where the runs "
              "change), a move from the page first draws a first look (the layers the runs reached in a moment, or "
              "fewer runs or inputs) with a status line that says so, and the full figure follows by itself. The columns \"full\" give the time to the full "
-             "figure where it came after a first look (a dash: the first image was the full figure). A slider that "
+             "figure where it came after a first look (a dash: no later full figure; the first image was the full figure, "
+             "or there was no drag or no image). A slider that "
              "redraws while it moves can have drawn its last position before the release: when no image came after "
              "the release although the figure's setting changed during the drag, the drag's cell says \"before\" "
              "(the slider's readout and the figure's setting before and after each drag are in "

@@ -7,7 +7,7 @@ eight presses, so that its 90th percentile is not simply its slowest press) and 
 pause of PAUSE_SECONDS (while the view looks ahead), and the time from the key press (or the release) to the new
 image decoded is recorded. Then the same notebook is presented
 as slides in a full 1920x1080 window (the projector), and every slider met on the way through the
-deck is stepped again (right, left, twice over). The figures go to benchmarks/browser.md (linked from the README) and
+deck is stepped again (right, left, twice over; left first at its right end). The figures go to benchmarks/browser.md (linked from the README) and
 build/browser/latency.json. Only what must hold is asserted: every move brings a new image.
 
 CI sets WINIT_LATENCY=0 to skip this measurement (its machine's numbers are thrown away with its clone, and the
