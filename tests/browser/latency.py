@@ -195,6 +195,8 @@ def write_results(rows, machine_note):
             lines += [f"{what}: {len(drags)}, median {median:.0f} ms, 90th percentile {p90:.0f} ms, "
                       f"slowest {max(drags):.1f} ms; over 150 ms: {sum(1 for d in drags if d > 150)}"
                       + (f"; and {before} whose last position was drawn before the release." if before else ".")]
+        elif before:
+            lines += [f"{what}: none timed; {before} whose last position was drawn before the release."]
         fulls = [later(r.get(field), r.get(field + "_full")) for r in rows]
         fulls = [v for v in fulls if v is not None]
         if fulls:

@@ -351,7 +351,7 @@ class ResidualResult:
     message: str
 
 
-#: the theory line's label in the residual figure: the growth (1 + a²)^l, and under Fixup (W2 = 0) none
+#: the theory line's label in the residual figure: the growth (1 + a²)^l, and under Fixup (W2 = 0) 1, no growth
 RESIDUAL_THEORY, FIXUP_THEORY = "theory (1 + a²)^l", "theory: 1 (Fixup)"
 
 #: the room right of the residual figure's axes for the rules' legend in a larger style, in inches at the default

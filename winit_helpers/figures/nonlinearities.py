@@ -208,8 +208,8 @@ class HistogramPanel(Panel):
 
     @staticmethod
     def _flat_note(outlines, ylim, depth):
-        """A sentence when some violins are under FLAT of the left axis's height tall: all layers share one linear
-        axis, so beside the tallest (an exploding signal's last layers, a collapsing one's first) they look flat."""
+        """A sentence when some violins are less than FLAT as tall as the left axis: all layers share one linear axis,
+        so beside the tallest (an exploding signal's last layers, a collapsing one's first) they look flat."""
         tall = [np.ptp(outline[:, 1]) for outline in outlines]
         flat = sum(1 for t in tall if np.isfinite(t) and t < FLAT * (ylim[1] - ylim[0]))
         if depth < 2 or flat == 0:
